@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The project's whole test suite, as CI runs it (.ci/run calls this). Works on a fresh
+# Debian machine with a Rust toolchain; installs what it needs and skips what is there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "format"
+cargo fmt --all -- --check
+
+step "lint"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "unit, integration and conformance tests"
+cargo test --workspace --locked
+
+step "demo catalogue passes the strict check"
+cargo run --quiet --release --locked -p allmende -- check --strict content/
+
+echo
+echo "all checks passed"

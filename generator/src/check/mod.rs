@@ -1,0 +1,134 @@
+//! `allmende check`: validate publiccode.yml files one by one (in parallel), then the rules
+//! that span the catalogue (slugs, unique URLs, references between entries).
+
+pub mod catalogue;
+pub mod network;
+
+use publiccode::{Finding, Pos, Report, Severity};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+
+pub const FILE_NAMES: &[&str] = &["publiccode.yml", "publiccode.yaml"];
+
+#[derive(Debug, thiserror::Error)]
+pub enum CheckError {
+    #[error("{path}: no such file or folder")]
+    NotFound { path: PathBuf },
+    #[error("{path}: no publiccode.yml found in this folder or below")]
+    Empty { path: PathBuf },
+    #[error("{path}: {source}")]
+    Walk {
+        path: PathBuf,
+        source: walkdir::Error,
+    },
+}
+
+/// One checked file.
+#[derive(Debug)]
+pub struct Checked {
+    pub path: PathBuf,
+    pub report: Report,
+}
+
+impl Checked {
+    pub fn add(&mut self, severity: Severity, key: &str, pos: Pos, message: String, hint: String) {
+        self.report.findings.push(Finding {
+            severity,
+            key: key.to_owned(),
+            pos,
+            message,
+            hint,
+        });
+        if severity == Severity::Error {
+            self.report.model = None;
+        }
+    }
+}
+
+/// Files named by the user: files as given, folders searched for publiccode.yml files.
+pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CheckError> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_file() {
+            files.push(path.clone());
+            continue;
+        }
+        if !path.is_dir() {
+            return Err(CheckError::NotFound { path: path.clone() });
+        }
+        let before = files.len();
+        for entry in walkdir::WalkDir::new(path).sort_by_file_name() {
+            let entry = entry.map_err(|source| CheckError::Walk {
+                path: path.clone(),
+                source,
+            })?;
+            let name = entry.file_name().to_string_lossy();
+            if entry.file_type().is_file() && FILE_NAMES.contains(&name.as_ref()) {
+                files.push(entry.into_path());
+            }
+        }
+        if files.len() == before {
+            return Err(CheckError::Empty { path: path.clone() });
+        }
+    }
+    files.dedup();
+    Ok(files)
+}
+
+/// Reads and validates every file in parallel; order follows `files`.
+pub fn validate_all(files: &[PathBuf]) -> Vec<Checked> {
+    files.par_iter().map(|p| validate_file(p)).collect()
+}
+
+pub fn validate_file(path: &Path) -> Checked {
+    let report = match read_limited(path) {
+        Ok(bytes) => publiccode::validate(&bytes, path.parent()),
+        Err(message) => Report {
+            model: None,
+            findings: vec![Finding {
+                severity: Severity::Error,
+                key: String::new(),
+                pos: Pos::FILE,
+                message,
+                hint: "check that the file exists, is readable and is a publiccode.yml".into(),
+            }],
+            links: Vec::new(),
+        },
+    };
+    Checked {
+        path: path.to_owned(),
+        report,
+    }
+}
+
+/// Reads at most one byte more than the limit, so a huge file is refused without loading it.
+fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read file: {e}"))?;
+    let mut bytes = Vec::new();
+    file.take(publiccode::yaml::MAX_FILE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read file: {e}"))?;
+    if bytes.len() > publiccode::yaml::MAX_FILE_BYTES {
+        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        return Err(format!(
+            "file is {size} bytes; a publiccode.yml may be at most {} bytes",
+            publiccode::yaml::MAX_FILE_BYTES
+        ));
+    }
+    Ok(bytes)
+}
+
+pub struct Summary {
+    pub files: usize,
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+pub fn summarise(checked: &[Checked]) -> Summary {
+    Summary {
+        files: checked.len(),
+        errors: checked.iter().map(|c| c.report.errors()).sum(),
+        warnings: checked.iter().map(|c| c.report.warnings()).sum(),
+    }
+}
