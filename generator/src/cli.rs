@@ -10,7 +10,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "allmende", version, about = "Catalogue, code and collaboration for public-sector open source")]
+#[command(
+    name = "allmende",
+    version,
+    about = "Catalogue, code and collaboration for public-sector open source"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

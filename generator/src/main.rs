@@ -12,7 +12,11 @@ fn main() -> ExitCode {
     let cli = match allmende::cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let code = if e.use_stderr() { allmende::cli::EXIT_USAGE } else { 0 };
+            let code = if e.use_stderr() {
+                allmende::cli::EXIT_USAGE
+            } else {
+                0
+            };
             let _ = e.print();
             return ExitCode::from(code);
         }

@@ -8,7 +8,8 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 fn fixtures() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures/publiccode-conformance");
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/fixtures/publiccode-conformance");
     dir.join("expectations.json").is_file().then_some(dir)
 }
 
@@ -24,7 +25,8 @@ fn agrees_with_the_reference_validator() {
         return;
     };
     let text = std::fs::read_to_string(dir.join("expectations.json")).unwrap();
-    let expectations: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&text).unwrap();
+    let expectations: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(&text).unwrap();
     let (mut verdicts, mut keys, mut total) = (0usize, 0usize, 0usize);
     let mut rows = Vec::new();
     for (case, expected) in &expectations {
@@ -63,11 +65,21 @@ fn agrees_with_the_reference_validator() {
     println!("conformance: {total} cases");
     println!("| measure                  | agree | of  | rate   |");
     println!("|--------------------------|-------|-----|--------|");
-    println!("| verdict                  | {verdicts:>5} | {total:>3} | {:>5.1}% |", pct(verdicts));
-    println!("| set of flagged keys      | {keys:>5} | {total:>3} | {:>5.1}% |", pct(keys));
+    println!(
+        "| verdict                  | {verdicts:>5} | {total:>3} | {:>5.1}% |",
+        pct(verdicts)
+    );
+    println!(
+        "| set of flagged keys      | {keys:>5} | {total:>3} | {:>5.1}% |",
+        pct(keys)
+    );
     if !rows.is_empty() {
         println!("disagreements:\n{}", rows.join("\n"));
     }
-    assert!(pct(verdicts) >= 98.0, "verdict agreement {:.1}% < 98%", pct(verdicts));
+    assert!(
+        pct(verdicts) >= 98.0,
+        "verdict agreement {:.1}% < 98%",
+        pct(verdicts)
+    );
     assert!(pct(keys) >= 90.0, "key agreement {:.1}% < 90%", pct(keys));
 }

@@ -41,7 +41,9 @@ pub fn check(value: &str, kind: FileKind, base_dir: Option<&Path>) -> Outcome {
     }
     let is_remote = lower.starts_with("http://") || lower.starts_with("https://");
     let path_part = if is_remote {
-        url::Url::parse(value).map(|u| u.path().to_owned()).unwrap_or_default()
+        url::Url::parse(value)
+            .map(|u| u.path().to_owned())
+            .unwrap_or_default()
     } else {
         value.to_owned()
     };
@@ -86,14 +88,19 @@ pub fn check(value: &str, kind: FileKind, base_dir: Option<&Path>) -> Outcome {
             );
         }
     }
-    let Some(base) = base_dir else { return Outcome::Ok };
+    let Some(base) = base_dir else {
+        return Outcome::Ok;
+    };
     let full = base.join(path);
     let bytes = match std::fs::read(&full) {
         Ok(b) => b,
         Err(_) => {
             return err(
                 format!("`{value}` does not exist"),
-                format!("add the file next to the publiccode.yml ({})", full.display()),
+                format!(
+                    "add the file next to the publiccode.yml ({})",
+                    full.display()
+                ),
             );
         }
     };
@@ -102,7 +109,11 @@ pub fn check(value: &str, kind: FileKind, base_dir: Option<&Path>) -> Outcome {
 
 /// The file really is what its extension says (a renamed text file is no PNG).
 fn content_check(value: &str, bytes: &[u8]) -> Outcome {
-    let ext = value.rsplit('.').next().unwrap_or_default().to_ascii_lowercase();
+    let ext = value
+        .rsplit('.')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
     let ok = match ext.as_str() {
         "png" => bytes.starts_with(b"\x89PNG\r\n\x1a\n") && bytes.get(12..16) == Some(b"IHDR"),
         "jpg" | "jpeg" => bytes.starts_with(&[0xFF, 0xD8, 0xFF]),

@@ -48,11 +48,23 @@ pub struct Findings {
 }
 
 impl Findings {
-    pub fn error(&mut self, key: &str, pos: Pos, message: impl Into<String>, hint: impl Into<String>) {
+    pub fn error(
+        &mut self,
+        key: &str,
+        pos: Pos,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
         self.push(Severity::Error, key, pos, message, hint);
     }
 
-    pub fn warning(&mut self, key: &str, pos: Pos, message: impl Into<String>, hint: impl Into<String>) {
+    pub fn warning(
+        &mut self,
+        key: &str,
+        pos: Pos,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
         self.push(Severity::Warning, key, pos, message, hint);
     }
 

@@ -19,7 +19,10 @@ pub fn url(s: &str) -> Check {
         Ok(u) if u.has_host() => Ok(()),
         Ok(u) => fail(
             format!("`{s}` is not a URL with a host"),
-            format!("write a full address such as `https://example.org/…` (found scheme `{}:`)", u.scheme()),
+            format!(
+                "write a full address such as `https://example.org/…` (found scheme `{}:`)",
+                u.scheme()
+            ),
         ),
         Err(e) => fail(
             format!("`{s}` is not a valid URL ({e})"),
@@ -49,7 +52,9 @@ pub fn date(s: &str) -> Check {
     let shaped = b.len() == 10
         && b[4] == b'-'
         && b[7] == b'-'
-        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
     if !shaped {
         return fail(format!("`{s}` is not a date in the form YYYY-MM-DD"), hint);
     }
@@ -86,7 +91,10 @@ pub fn language(s: &str) -> Check {
     match language_tags::LanguageTag::parse(s) {
         Ok(tag) => match tag.validate() {
             Ok(()) => Ok(()),
-            Err(e) => fail(format!("`{s}` is not a valid BCP 47 language tag ({e})"), hint),
+            Err(e) => fail(
+                format!("`{s}` is not a valid BCP 47 language tag ({e})"),
+                hint,
+            ),
         },
         Err(e) => fail(format!("`{s}` is not a BCP 47 language tag ({e})"), hint),
     }
@@ -139,7 +147,10 @@ pub fn licence(s: &str) -> Result<Licence, (String, String)> {
                 )));
             }
             Err((
-                format!("`{s}` is not a valid SPDX licence expression: {}", strict.reason),
+                format!(
+                    "`{s}` is not a valid SPDX licence expression: {}",
+                    strict.reason
+                ),
                 hint.to_owned(),
             ))
         }

@@ -23,30 +23,57 @@ pub fn index(path: &str, i: usize) -> String {
 }
 
 pub fn type_error(f: &mut Findings, path: &str, pos: Pos, expected: &str, node: &Node) {
+    let message = format!("`{path}` must be {expected}, found {}", node.type_name());
+    // The usual cause of a mapping where a list belongs (or the reverse) is a missing or
+    // extra `- `: point at the first entry, where the dash has to go or go away.
+    match (&node.value, expected) {
+        (Value::Map(entries), e) if e.contains("list") && !entries.is_empty() => {
+            let (k, _) = &entries[0];
+            let key = k.as_text().unwrap_or("?");
+            f.error(
+                &child(path, key),
+                k.pos,
+                message,
+                format!("start each entry of the list with `- `, e.g. `- {key}: …`"),
+            );
+            return;
+        }
+        (Value::Seq(items), e) if e.contains("mapping") && !items.is_empty() => {
+            f.error(
+                &index(path, 0),
+                items[0].pos,
+                message,
+                format!(
+                    "`{}` holds one set of keys: remove the `- ` in front of them",
+                    last_key(path)
+                ),
+            );
+            return;
+        }
+        _ => {}
+    }
     let hint = match (&node.value, expected) {
         (Value::Seq(_), e) if e.contains("string") => {
             "write a single value here, not a list (no `-` items, no `[ ]`)".to_owned()
         }
-        (Value::Map(_), e) if e.contains("list") => {
-            "write the entries as a list: each one starts with `- ` on its own line".to_owned()
-        }
-        (_, e) if e.contains("list") => format!("write a list: `{}:` followed by lines `  - value`", last_key(path)),
+        (_, e) if e.contains("list") => format!(
+            "write a list: `{}:` followed by lines `  - value`",
+            last_key(path)
+        ),
         (_, e) if e.contains("mapping") => format!(
             "write `{}:` followed by indented `key: value` lines",
             last_key(path)
         ),
         _ => format!("change the value to {expected}"),
     };
-    f.error(
-        path,
-        pos,
-        format!("`{path}` must be {expected}, found {}", node.type_name()),
-        hint,
-    );
+    f.error(path, pos, message, hint);
 }
 
 fn last_key(path: &str) -> &str {
-    path.rsplit(['.', '[']).next().unwrap_or(path).trim_end_matches(']')
+    path.rsplit(['.', '['])
+        .next()
+        .unwrap_or(path)
+        .trim_end_matches(']')
 }
 
 /// A mapping being read: remembers which keys the rules asked for, so that everything
@@ -105,7 +132,12 @@ impl<'n> Obj<'n> {
     }
 
     /// Like [`Obj::get`], reporting a missing key as an error.
-    pub fn require(&mut self, f: &mut Findings, key: &'static str, what: &str) -> Option<Entry<'n>> {
+    pub fn require(
+        &mut self,
+        f: &mut Findings,
+        key: &'static str,
+        what: &str,
+    ) -> Option<Entry<'n>> {
         let entry = self.get(key);
         if entry.is_none() {
             self.missing(f, key, what);
@@ -160,10 +192,7 @@ impl<'n> Obj<'n> {
             let hint = match vocab::suggest(key, &self.known) {
                 Some(s) => format!("did you mean `{s}`? Keys are case-sensitive"),
                 None if self.known.is_empty() => "remove this key".to_owned(),
-                None => format!(
-                    "remove it; keys allowed here: {}",
-                    self.known.join(", ")
-                ),
+                None => format!("remove it; keys allowed here: {}", self.known.join(", ")),
             };
             f.error(&path, k.pos, format!("unknown key `{path}`"), hint);
         }

@@ -50,7 +50,8 @@ impl Walk<'_> {
             Some(e) => match e.text(self.f) {
                 Some(v) => {
                     self.version(&e, &v);
-                    self.modern = v.starts_with("0.7") || v.starts_with("0.8") || v.starts_with("0.9");
+                    self.modern =
+                        v.starts_with("0.7") || v.starts_with("0.8") || v.starts_with("0.9");
                     pc.publiccode_yml_version = v;
                 }
                 None => ok = false,
@@ -60,18 +61,29 @@ impl Walk<'_> {
                     "publiccodeYmlVersion",
                     Pos::FILE,
                     "missing required key `publiccodeYmlVersion`",
-                    format!("add `publiccodeYmlVersion: \"{}\"` as the first line", vocab::CURRENT_VERSION),
+                    format!(
+                        "add `publiccodeYmlVersion: \"{}\"` as the first line",
+                        vocab::CURRENT_VERSION
+                    ),
                 );
                 ok = false;
             }
         }
 
-        ok &= self.req_text(&mut o, "name", "the name of the software", |_, _| true).map(|v| pc.name = v).is_some();
+        ok &= self
+            .req_text(&mut o, "name", "the name of the software", |_, _| true)
+            .map(|v| pc.name = v)
+            .is_some();
         pc.application_suite = self.opt_text(&mut o, "applicationSuite");
-        let url = self.req_text(&mut o, "url", "the address of the source repository", |f, e| {
-            let v = e.value.as_text().unwrap_or_default();
-            report(f, e, formats::url(v))
-        });
+        let url = self.req_text(
+            &mut o,
+            "url",
+            "the address of the source repository",
+            |f, e| {
+                let v = e.value.as_text().unwrap_or_default();
+                report(f, e, formats::url(v))
+            },
+        );
         if let (Some(v), Some(e)) = (&url, o.get("url"))
             && v.starts_with("http")
         {
@@ -82,31 +94,55 @@ impl Walk<'_> {
         pc.is_based_on = self.is_based_on(&mut o);
         pc.software_version = self.opt_text(&mut o, "softwareVersion");
         pc.release_date = self.opt_checked(&mut o, "releaseDate", formats::date);
-        if let Some(e) = o.get("releaseDate").filter(|e| e.value.as_text() == Some("")) {
-            e.error(self.f, "`releaseDate` is empty", "write the date as YYYY-MM-DD or remove the key");
+        if let Some(e) = o
+            .get("releaseDate")
+            .filter(|e| e.value.as_text() == Some(""))
+        {
+            e.error(
+                self.f,
+                "`releaseDate` is empty",
+                "write the date as YYYY-MM-DD or remove the key",
+            );
         }
         pc.logo = self.file_ref(&mut o, "logo", FileKind::Logo);
         if let Some(e) = o.get("monochromeLogo") {
-            e.warning(self.f, "`monochromeLogo` is deprecated", "remove it; `logo` is enough");
+            e.warning(
+                self.f,
+                "`monochromeLogo` is deprecated",
+                "remove it; `logo` is enough",
+            );
             pc.monochrome_logo = self.file_ref(&mut o, "monochromeLogo", FileKind::Logo);
         }
-        for (key, target) in [("inputTypes", &mut pc.input_types), ("outputTypes", &mut pc.output_types)] {
-            if let Some(e) = o.get(key) {
+        for (key, target) in [
+            ("inputTypes", &mut pc.input_types),
+            ("outputTypes", &mut pc.output_types),
+        ] {
+            // A malformed value gets its type error; the deprecation note would only add noise.
+            if let Some(e) = o.get(key)
+                && let Some(items) = e.texts(self.f)
+            {
                 e.warning(self.f, format!("`{key}` is deprecated"), "remove it");
-                *target = self.texts(&e).into_iter().map(|(_, t)| t).collect();
+                *target = items.into_iter().map(|(_, t)| t).collect();
             }
         }
         match o.require(self.f, "platforms", "a list such as `[web, linux]`") {
             Some(e) => {
                 pc.platforms = self.texts(&e).into_iter().map(|(_, t)| t).collect();
-                if pc.platforms.is_empty() && e.value.as_text().is_none() {
-                    e.error(self.f, "`platforms` is empty", "list at least one platform, e.g. `web`");
+                if matches!(&e.value.value, crate::yaml::Value::Seq(v) if v.is_empty()) {
+                    e.error(
+                        self.f,
+                        "`platforms` is empty",
+                        "list at least one platform, e.g. `web`",
+                    );
                 }
             }
             None => ok = false,
         }
         pc.categories = self.vocab_list(&mut o, "categories", vocab::CATEGORIES, "category");
-        pc.used_by = o.get("usedBy").map(|e| self.texts(&e).into_iter().map(|(_, t)| t).collect()).unwrap_or_default();
+        pc.used_by = o
+            .get("usedBy")
+            .map(|e| self.texts(&e).into_iter().map(|(_, t)| t).collect())
+            .unwrap_or_default();
         pc.roadmap = self.opt_checked(&mut o, "roadmap", formats::http_url);
         ok &= self
             .req_enum(&mut o, "developmentStatus", vocab::DEVELOPMENT_STATUS)
@@ -117,7 +153,11 @@ impl Walk<'_> {
             .map(|v| pc.software_type = v)
             .is_some();
         pc.intended_audience = o.get("intendedAudience").and_then(|e| self.audience(&e));
-        match o.require(self.f, "description", "one entry per language, e.g. `de:` and `en:`") {
+        match o.require(
+            self.f,
+            "description",
+            "one entry per language, e.g. `de:` and `en:`",
+        ) {
             Some(e) => match self.description(&e) {
                 Some(d) => pc.description = d,
                 None => ok = false,
@@ -138,7 +178,11 @@ impl Walk<'_> {
             },
             None => ok = false,
         }
-        match o.require(self.f, "localisation", "`localisationReady:` and `availableLanguages:`") {
+        match o.require(
+            self.f,
+            "localisation",
+            "`localisationReady:` and `availableLanguages:`",
+        ) {
             Some(e) => match self.localisation(&e) {
                 Some(l) => pc.localisation = l,
                 None => ok = false,
@@ -160,18 +204,32 @@ impl Walk<'_> {
 
     fn version(&mut self, e: &Entry, v: &str) {
         if v.split('.').next() != Some("0") || !vocab::KNOWN_VERSIONS.contains(&v) {
-            let newer = v.split('.').next().and_then(|m| m.parse::<u32>().ok()).is_some_and(|m| m >= 1);
+            let newer = v
+                .split('.')
+                .next()
+                .and_then(|m| m.parse::<u32>().ok())
+                .is_some_and(|m| m >= 1);
             let message = if newer {
                 format!("publiccodeYmlVersion `{v}` is not supported")
             } else {
                 format!("`{v}` is not a version of the publiccode.yml standard")
             };
-            e.error(self.f, message, format!("use `\"{}\"`", vocab::CURRENT_VERSION));
+            e.error(
+                self.f,
+                message,
+                format!("use `\"{}\"`", vocab::CURRENT_VERSION),
+            );
         } else if v != "0" && !v.starts_with(vocab::CURRENT_VERSION) {
             e.warning(
                 self.f,
-                format!("publiccodeYmlVersion `{v}` is outdated; the current version is {}", vocab::CURRENT_VERSION),
-                format!("update to `\"{}\"` (see the standard's changelog for what changed)", vocab::CURRENT_VERSION),
+                format!(
+                    "publiccodeYmlVersion `{v}` is outdated; the current version is {}",
+                    vocab::CURRENT_VERSION
+                ),
+                format!(
+                    "update to `\"{}\"` (see the standard's changelog for what changed)",
+                    vocab::CURRENT_VERSION
+                ),
             );
         }
     }
@@ -186,17 +244,57 @@ impl Walk<'_> {
         let e = o.require(self.f, key, what)?;
         let v = e.text(self.f)?;
         if v.trim().is_empty() {
-            e.error(self.f, format!("`{key}` is empty"), format!("fill in {what}"));
+            e.error(
+                self.f,
+                format!("`{key}` is empty"),
+                format!("fill in {what}"),
+            );
             return None;
         }
         check(self.f, &e).then_some(v)
+    }
+
+    /// A required text whose length, in grapheme clusters, must lie in `range`.
+    fn sized_text(
+        &mut self,
+        o: &mut Obj,
+        key: &'static str,
+        what: &str,
+        range: std::ops::RangeInclusive<usize>,
+    ) -> Option<String> {
+        let (min, max) = (*range.start(), *range.end());
+        let e = o.require(self.f, key, &format!("{what} of {min} to {max} characters"))?;
+        let v = e.text(self.f)?;
+        let n = formats::graphemes(&v);
+        if !range.contains(&n) {
+            let hint = if n < min {
+                format!("write at least {min} characters: what the software does and for whom")
+            } else {
+                format!("shorten it to at most {max} characters")
+            };
+            e.error(
+                self.f,
+                format!(
+                    "`{}` has {n} characters; {min} to {max} are allowed",
+                    e.path
+                ),
+                hint,
+            );
+            return None;
+        }
+        Some(v)
     }
 
     fn opt_text(&mut self, o: &mut Obj, key: &'static str) -> Option<String> {
         o.get(key).and_then(|e| e.text(self.f))
     }
 
-    fn opt_checked(&mut self, o: &mut Obj, key: &'static str, check: fn(&str) -> Check) -> Option<String> {
+    fn opt_checked(
+        &mut self,
+        o: &mut Obj,
+        key: &'static str,
+        check: fn(&str) -> Check,
+    ) -> Option<String> {
         let e = o.get(key)?;
         let v = e.text(self.f)?;
         if v.is_empty() {
@@ -210,7 +308,11 @@ impl Walk<'_> {
     }
 
     fn link(&mut self, e: &Entry, url: &str) {
-        self.links.push(Link { key: e.path.clone(), pos: e.pos, url: url.to_owned() });
+        self.links.push(Link {
+            key: e.path.clone(),
+            pos: e.pos,
+            url: url.to_owned(),
+        });
     }
 
     fn texts<'n>(&mut self, e: &Entry<'n>) -> Vec<(Entry<'n>, String)> {
@@ -237,8 +339,16 @@ impl Walk<'_> {
         self.one_of(&e, &v, known, key).then_some(v)
     }
 
-    fn vocab_list(&mut self, o: &mut Obj, key: &'static str, known: &[&str], what: &str) -> Vec<String> {
-        let Some(e) = o.get(key) else { return Vec::new() };
+    fn vocab_list(
+        &mut self,
+        o: &mut Obj,
+        key: &'static str,
+        known: &[&str],
+        what: &str,
+    ) -> Vec<String> {
+        let Some(e) = o.get(key) else {
+            return Vec::new();
+        };
         let mut out = Vec::new();
         for (item, v) in self.texts(&e) {
             if self.one_of(&item, &v, known, what) {
@@ -249,12 +359,22 @@ impl Walk<'_> {
     }
 
     fn is_based_on(&mut self, o: &mut Obj) -> Vec<String> {
-        let Some(e) = o.get("isBasedOn") else { return Vec::new() };
+        let Some(e) = o.get("isBasedOn") else {
+            return Vec::new();
+        };
         // One URL or a list of URLs.
         if e.value.as_text().is_some() {
             let v = e.value.as_text().unwrap_or_default().to_owned();
-            let item = Entry { path: format!("{}[0]", e.path), pos: e.pos, value: e.value };
-            return if report(self.f, &item, formats::url(&v)) { vec![v] } else { Vec::new() };
+            let item = Entry {
+                path: format!("{}[0]", e.path),
+                pos: e.pos,
+                value: e.value,
+            };
+            return if report(self.f, &item, formats::url(&v)) {
+                vec![v]
+            } else {
+                Vec::new()
+            };
         }
         self.texts(&e)
             .into_iter()
@@ -289,7 +409,10 @@ impl Walk<'_> {
     fn audience(&mut self, e: &Entry) -> Option<IntendedAudience> {
         let mut o = e.obj(self.f)?;
         let mut a = IntendedAudience::default();
-        for (key, target) in [("countries", &mut a.countries), ("unsupportedCountries", &mut a.unsupported_countries)] {
+        for (key, target) in [
+            ("countries", &mut a.countries),
+            ("unsupportedCountries", &mut a.unsupported_countries),
+        ] {
             let Some(e) = o.get(key) else { continue };
             for (item, v) in e.texts(self.f).unwrap_or_default() {
                 match formats::country(&v) {
@@ -321,7 +444,8 @@ impl Walk<'_> {
         }
         for (lang, le) in languages {
             if let Err((m, h)) = formats::language(&lang) {
-                self.f.error(&e.path, le.pos, format!("description language {m}"), h);
+                self.f
+                    .error(&e.path, le.pos, format!("description language {m}"), h);
                 continue;
             }
             if let Some(d) = self.description_lang(&le) {
@@ -339,44 +463,35 @@ impl Walk<'_> {
             ..Description::default()
         };
         if let Some(g) = o.get("genericName") {
-            g.warning(self.f, "`genericName` is deprecated", "remove it; use `localisedName` or the short description");
+            g.warning(
+                self.f,
+                "`genericName` is deprecated",
+                "remove it; use `localisedName` or the short description",
+            );
             if let Some(v) = g.text(self.f) {
                 if formats::graphemes(&v) > 35 {
-                    g.error(self.f, format!("`{}` is longer than 35 characters", g.path), "shorten it");
+                    g.error(
+                        self.f,
+                        format!("`{}` is longer than 35 characters", g.path),
+                        "shorten it",
+                    );
                 }
                 d.generic_name = Some(v);
             }
         }
-        if let Some(v) = self.req_text(&mut o, "shortDescription", "one sentence of at most 150 characters", |_, _| true) {
-            let n = formats::graphemes(&v);
-            if n > 150 {
-                let s = o.get("shortDescription");
-                if let Some(s) = s {
-                    s.error(self.f, format!("`{}` has {n} characters; at most 150 are allowed", s.path), "shorten it to one sentence; put details into longDescription");
-                }
-            }
-            d.short_description = v;
-        }
-        if let Some(v) = self.req_text(&mut o, "longDescription", "a description of 150 to 10,000 characters", |_, _| true) {
-            let n = formats::graphemes(&v);
-            if !(150..=10_000).contains(&n) {
-                if let Some(s) = o.get("longDescription") {
-                    let hint = if n < 150 { "describe what the software does and for whom in at least 150 characters" } else { "shorten it and link to the documentation for details" };
-                    s.error(self.f, format!("`{}` has {n} characters; 150 to 10,000 are required", s.path), hint);
-                }
-            }
-            d.long_description = v;
-        }
+        d.short_description = self
+            .sized_text(&mut o, "shortDescription", "one sentence", 1..=150)
+            .unwrap_or_default();
+        d.long_description = self
+            .sized_text(&mut o, "longDescription", "a description", 150..=10_000)
+            .unwrap_or_default();
         d.documentation = self.opt_checked(&mut o, "documentation", formats::http_url);
         d.api_documentation = self.opt_checked(&mut o, "apiDocumentation", formats::http_url);
-        match o.require(self.f, "features", "a list of the main features") {
-            Some(fe) => {
-                d.features = self.texts(&fe).into_iter().map(|(_, t)| t).collect();
-                if d.features.is_empty() && matches!(fe.value.value, crate::yaml::Value::Seq(_)) {
-                    fe.error(self.f, "`features` is empty", "list at least one feature");
-                }
+        if let Some(fe) = o.require(self.f, "features", "a list of the main features") {
+            d.features = self.texts(&fe).into_iter().map(|(_, t)| t).collect();
+            if matches!(&fe.value.value, crate::yaml::Value::Seq(v) if v.is_empty()) {
+                fe.error(self.f, "`features` is empty", "list at least one feature");
             }
-            None => {}
         }
         if let Some(se) = o.get("screenshots") {
             for (item, v) in self.texts(&se) {
@@ -391,8 +506,13 @@ impl Walk<'_> {
                     continue;
                 }
                 self.link(&item, &v);
-                let host = url::Url::parse(&v).ok().and_then(|u| u.host_str().map(str::to_ascii_lowercase));
-                if !host.as_deref().is_some_and(|h| vocab::OEMBED_VIDEO_HOSTS.contains(&h)) {
+                let host = url::Url::parse(&v)
+                    .ok()
+                    .and_then(|u| u.host_str().map(str::to_ascii_lowercase));
+                if !host
+                    .as_deref()
+                    .is_some_and(|h| vocab::OEMBED_VIDEO_HOSTS.contains(&h))
+                {
                     item.warning(
                         self.f,
                         format!("`{v}` is not from a known oEmbed video provider (checked offline)"),
@@ -402,7 +522,10 @@ impl Walk<'_> {
                 d.videos.push(v);
             }
         }
-        d.awards = o.get("awards").map(|a| self.texts(&a).into_iter().map(|(_, t)| t).collect()).unwrap_or_default();
+        d.awards = o
+            .get("awards")
+            .map(|a| self.texts(&a).into_iter().map(|(_, t)| t).collect())
+            .unwrap_or_default();
         o.finish(self.f);
         Some(d)
     }
@@ -426,7 +549,11 @@ impl Walk<'_> {
         });
         l.main_copyright_owner = self.opt_text(&mut o, "mainCopyrightOwner");
         if let Some(r) = o.get("repoOwner") {
-            r.warning(self.f, "`legal.repoOwner` is deprecated", "remove it; use `mainCopyrightOwner` or `organisation`");
+            r.warning(
+                self.f,
+                "`legal.repoOwner` is deprecated",
+                "remove it; use `mainCopyrightOwner` or `organisation`",
+            );
             l.repo_owner = r.text(self.f);
         }
         if let Some(a) = o.get("authorsFile") {
@@ -466,9 +593,11 @@ impl Walk<'_> {
                     }
                 }
             }
-            None if matches!(kind.as_deref(), Some("internal" | "community")) => {
-                o.missing(self.f, "contacts", "people or teams to contact, each with `name`")
-            }
+            None if matches!(kind.as_deref(), Some("internal" | "community")) => o.missing(
+                self.f,
+                "contacts",
+                "people or teams to contact, each with `name`",
+            ),
             None => {}
         }
         o.finish(self.f);
@@ -479,14 +608,21 @@ impl Walk<'_> {
     fn contractor(&mut self, e: &Entry) -> Option<Contractor> {
         let mut o = e.obj(self.f)?;
         let name = self.req_text(&mut o, "name", "the contractor's name", |_, _| true);
-        let until = o.require(self.f, "until", "the date the contract ends (YYYY-MM-DD)").and_then(|u| {
-            let v = u.text(self.f)?;
-            report(self.f, &u, formats::date(&v)).then_some(v)
-        });
+        let until = o
+            .require(self.f, "until", "the date the contract ends (YYYY-MM-DD)")
+            .and_then(|u| {
+                let v = u.text(self.f)?;
+                report(self.f, &u, formats::date(&v)).then_some(v)
+            });
         let email = self.opt_checked(&mut o, "email", formats::email);
         let website = self.opt_checked(&mut o, "website", formats::http_url);
         o.finish(self.f);
-        Some(Contractor { name: name?, until: until?, email, website })
+        Some(Contractor {
+            name: name?,
+            until: until?,
+            email,
+            website,
+        })
     }
 
     fn contact(&mut self, e: &Entry) -> Option<Contact> {
@@ -496,17 +632,32 @@ impl Walk<'_> {
         let phone = self.opt_text(&mut o, "phone");
         let affiliation = self.opt_text(&mut o, "affiliation");
         o.finish(self.f);
-        Some(Contact { name: name?, email, phone, affiliation })
+        Some(Contact {
+            name: name?,
+            email,
+            phone,
+            affiliation,
+        })
     }
 
     fn localisation(&mut self, e: &Entry) -> Option<Localisation> {
         let mut o = e.obj(self.f)?;
-        let ready = o.require(self.f, "localisationReady", "`true` or `false`").and_then(|r| r.boolean(self.f));
+        let ready = o
+            .require(self.f, "localisationReady", "`true` or `false`")
+            .and_then(|r| r.boolean(self.f));
         let mut langs = Vec::new();
-        if let Some(a) = o.require(self.f, "availableLanguages", "a list of BCP 47 language tags such as `[de, en]`") {
+        if let Some(a) = o.require(
+            self.f,
+            "availableLanguages",
+            "a list of BCP 47 language tags such as `[de, en]`",
+        ) {
             let items = self.texts(&a);
-            if items.is_empty() && a.value.as_text().is_none() {
-                a.error(self.f, "`localisation.availableLanguages` is empty", "list at least one language, e.g. `de`");
+            if matches!(&a.value.value, crate::yaml::Value::Seq(v) if v.is_empty()) {
+                a.error(
+                    self.f,
+                    "`localisation.availableLanguages` is empty",
+                    "list at least one language, e.g. `de`",
+                );
             }
             for (item, v) in items {
                 if report(self.f, &item, formats::language(&v)) {
@@ -515,13 +666,20 @@ impl Walk<'_> {
             }
         }
         o.finish(self.f);
-        Some(Localisation { localisation_ready: ready?, available_languages: langs })
+        Some(Localisation {
+            localisation_ready: ready?,
+            available_languages: langs,
+        })
     }
 
     fn depends_on(&mut self, e: &Entry) -> Option<DependsOn> {
         let mut o = e.obj(self.f)?;
         let mut d = DependsOn::default();
-        for (key, target) in [("open", &mut d.open), ("proprietary", &mut d.proprietary), ("hardware", &mut d.hardware)] {
+        for (key, target) in [
+            ("open", &mut d.open),
+            ("proprietary", &mut d.proprietary),
+            ("hardware", &mut d.hardware),
+        ] {
             let Some(list) = o.get(key) else { continue };
             for item in list.items(self.f).unwrap_or_default() {
                 if let Some(dep) = self.dependency(&item) {
@@ -539,26 +697,42 @@ impl Walk<'_> {
         let version_min = self.opt_text(&mut o, "versionMin");
         let version_max = self.opt_text(&mut o, "versionMax");
         let version = self.opt_text(&mut o, "version");
-        let optional = o.get("optional").and_then(|x| x.boolean(self.f)).unwrap_or(false);
+        let optional = o
+            .get("optional")
+            .and_then(|x| x.boolean(self.f))
+            .unwrap_or(false);
         o.finish(self.f);
-        Some(Dependency { name: name?, version_min, version_max, version, optional })
+        Some(Dependency {
+            name: name?,
+            version_min,
+            version_max,
+            version,
+            optional,
+        })
     }
 
     fn organisation(&mut self, e: &Entry) -> Option<Organisation> {
         let mut o = e.obj(self.f)?;
-        let uri = self.req_text(&mut o, "uri", "the organisation's web address or URN", |f, e| {
-            report(f, e, formats::uri(e.value.as_text().unwrap_or_default()))
-        });
+        let uri = self.req_text(
+            &mut o,
+            "uri",
+            "the organisation's web address or URN",
+            |f, e| report(f, e, formats::uri(e.value.as_text().unwrap_or_default())),
+        );
         let name = self.opt_text(&mut o, "name");
         o.finish(self.f);
         Some(Organisation { uri: uri?, name })
     }
 
     fn supports(&mut self, o: &mut Obj) -> Vec<Support> {
-        let Some(e) = o.get("supports") else { return Vec::new() };
+        let Some(e) = o.get("supports") else {
+            return Vec::new();
+        };
         let mut out = Vec::new();
         for item in e.items(self.f).unwrap_or_default() {
-            let Some(mut so) = item.obj(self.f) else { continue };
+            let Some(mut so) = item.obj(self.f) else {
+                continue;
+            };
             let id = self.req_text(&mut so, "id", "`alias:<name>` or a URI", |f, e| {
                 let v = e.value.as_text().unwrap_or_default();
                 match v.strip_prefix("alias:") {
@@ -567,7 +741,14 @@ impl Walk<'_> {
                         e.error(
                             f,
                             format!("`{alias}` is not a known `supports` alias"),
-                            format!("use one of: {}, or a URI", vocab::SUPPORT_ALIASES.iter().map(|a| format!("alias:{a}")).collect::<Vec<_>>().join(", ")),
+                            format!(
+                                "use one of: {}, or a URI",
+                                vocab::SUPPORT_ALIASES
+                                    .iter()
+                                    .map(|a| format!("alias:{a}"))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
                         );
                         false
                     }
@@ -587,7 +768,11 @@ impl Walk<'_> {
         let upper = o.get("IT");
         let lower = o.get("it");
         if let Some(l) = &lower {
-            l.warning(self.f, "lowercase country section `it` is deprecated", "rename it to `IT`");
+            l.warning(
+                self.f,
+                "lowercase country section `it` is deprecated",
+                "rename it to `IT`",
+            );
             if upper.is_some() {
                 l.error(self.f, "both `it` and `IT` are present", "keep only `IT`");
             }
@@ -602,12 +787,16 @@ impl Walk<'_> {
         }
         let mut o = e.obj(self.f)?;
         let mut it = Italy::default();
-        if let Some(v) = o.get("countryExtensionVersion") {
-            if let Some(t) = v.text(self.f)
-                && self.one_of(&v, &t, vocab::IT_EXTENSION_VERSIONS, "countryExtensionVersion")
-            {
-                it.country_extension_version = t;
-            }
+        if let Some(v) = o.get("countryExtensionVersion")
+            && let Some(t) = v.text(self.f)
+            && self.one_of(
+                &v,
+                &t,
+                vocab::IT_EXTENSION_VERSIONS,
+                "countryExtensionVersion",
+            )
+        {
+            it.country_extension_version = t;
         }
         if let Some(c) = o.get("conforme") {
             c.warning(self.f, format!("`{}` is deprecated", c.path), "remove it");
@@ -620,7 +809,11 @@ impl Walk<'_> {
             && let Some(mut ro) = r.obj(self.f)
         {
             if let Some(c) = ro.get("codiceIPA") {
-                c.warning(self.f, "`IT.riuso.codiceIPA` is deprecated", "use `organisation.uri: urn:x-italian-pa:<code>`");
+                c.warning(
+                    self.f,
+                    "`IT.riuso.codiceIPA` is deprecated",
+                    "use `organisation.uri: urn:x-italian-pa:<code>`",
+                );
                 it.riuso_codice_ipa = c.text(self.f);
             }
             ro.finish(self.f);
@@ -631,7 +824,9 @@ impl Walk<'_> {
 
     fn flags(&mut self, e: &Entry, keys: &[&'static str]) -> BTreeMap<String, bool> {
         let mut out = BTreeMap::new();
-        let Some(mut o) = e.obj(self.f) else { return out };
+        let Some(mut o) = e.obj(self.f) else {
+            return out;
+        };
         for key in keys {
             if let Some(b) = o.get(key).and_then(|x| x.boolean(self.f)) {
                 out.insert((*key).to_owned(), b);

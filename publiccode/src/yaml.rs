@@ -108,7 +108,7 @@ pub fn parse(bytes: &[u8], findings: &mut Findings) -> Option<Node> {
         }
         None => text,
     };
-    if let Some(line) = text.lines().position(|l| l.ends_with('\r')) {
+    if let Some(line) = text.split('\n').position(|l| l.ends_with('\r')) {
         findings.warning(
             "",
             Pos::new(line as u32 + 1, 1),
@@ -122,8 +122,14 @@ pub fn parse(bytes: &[u8], findings: &mut Findings) -> Option<Node> {
 fn pos_of_offset(bytes: &[u8], offset: usize) -> Pos {
     let before = &bytes[..offset];
     let line = before.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
-    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-    let column = String::from_utf8_lossy(&before[line_start..]).chars().count() as u32 + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let column = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count() as u32
+        + 1;
     Pos::new(line, column)
 }
 
@@ -178,7 +184,11 @@ fn syntax_hint(message: &str) -> &'static str {
         "each key may appear only once in a mapping; merge or remove the repeated key"
     } else if m.contains("document") {
         "a publiccode.yml holds exactly one YAML document; remove extra `---` separators"
-    } else if m.contains("alias") || m.contains("anchor") || m.contains("budget") || m.contains("depth") {
+    } else if m.contains("alias")
+        || m.contains("anchor")
+        || m.contains("budget")
+        || m.contains("depth")
+    {
         "the file is nested too deeply or expands too many aliases; write the values out plainly"
     } else {
         "check the indentation and quoting around this place; quote values that contain `: ` or start with special characters"

@@ -9,7 +9,8 @@ use std::collections::BTreeMap;
 pub fn slug_of(path: &std::path::Path) -> Option<String> {
     let dir = path.parent()?;
     let parent = dir.parent()?;
-    (parent.file_name()? == "software").then(|| dir.file_name().map(|n| n.to_string_lossy().into_owned()))?
+    (parent.file_name()? == "software")
+        .then(|| dir.file_name().map(|n| n.to_string_lossy().into_owned()))?
 }
 
 pub fn is_valid_slug(s: &str) -> bool {
@@ -18,7 +19,8 @@ pub fn is_valid_slug(s: &str) -> bool {
         && !s.starts_with('-')
         && !s.ends_with('-')
         && !s.contains("--")
-        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
 /// A repository URL in comparable form: scheme, case, `.git` and trailing slashes ignored.
@@ -34,7 +36,9 @@ pub fn cross_check(checked: &mut [Checked]) {
     let mut slugs: BTreeMap<String, usize> = BTreeMap::new();
     let mut urls: BTreeMap<String, usize> = BTreeMap::new();
     for i in 0..checked.len() {
-        let Some(slug) = slug_of(&checked[i].path) else { continue };
+        let Some(slug) = slug_of(&checked[i].path) else {
+            continue;
+        };
         if !is_valid_slug(&slug) {
             checked[i].add(
                 Severity::Error,
@@ -56,7 +60,9 @@ pub fn cross_check(checked: &mut [Checked]) {
         } else {
             slugs.insert(slug.to_ascii_lowercase(), i);
         }
-        let Some(url) = checked[i].report.model.as_ref().map(|m| m.url.clone()) else { continue };
+        let Some(url) = checked[i].report.model.as_ref().map(|m| m.url.clone()) else {
+            continue;
+        };
         match urls.get(&normalise_url(&url)) {
             Some(&first) => {
                 let other = checked[first].path.display().to_string();
@@ -73,11 +79,11 @@ pub fn cross_check(checked: &mut [Checked]) {
                 urls.insert(normalise_url(&url), i);
             }
         }
-        let self_based = checked[i]
-            .report
-            .model
-            .as_ref()
-            .is_some_and(|m| m.is_based_on.iter().any(|b| normalise_url(b) == normalise_url(&m.url)));
+        let self_based = checked[i].report.model.as_ref().is_some_and(|m| {
+            m.is_based_on
+                .iter()
+                .any(|b| normalise_url(b) == normalise_url(&m.url))
+        });
         if self_based {
             let pos = find_key_pos(&checked[i], "isBasedOn");
             checked[i].add(

@@ -22,7 +22,10 @@ pub fn check(checked: &mut [Checked]) {
         .enumerate()
         .flat_map(|(i, c)| c.report.links.iter().cloned().map(move |l| (i, l)))
         .collect();
-    let pool = match rayon::ThreadPoolBuilder::new().num_threads(PARALLEL).build() {
+    let pool = match rayon::ThreadPoolBuilder::new()
+        .num_threads(PARALLEL)
+        .build()
+    {
         Ok(p) => p,
         Err(_) => return,
     };
@@ -85,10 +88,17 @@ fn refused_host(url: &str) -> Option<String> {
 fn is_private(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => {
-            v4.is_private() || v4.is_loopback() || v4.is_link_local() || v4.is_unspecified() || v4.is_broadcast()
+            v4.is_private()
+                || v4.is_loopback()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
         }
         IpAddr::V6(v6) => {
-            v6.is_loopback() || v6.is_unspecified() || (v6.segments()[0] & 0xfe00) == 0xfc00 || (v6.segments()[0] & 0xffc0) == 0xfe80
+            v6.is_loopback()
+                || v6.is_unspecified()
+                || (v6.segments()[0] & 0xfe00) == 0xfc00
+                || (v6.segments()[0] & 0xffc0) == 0xfe80
         }
     }
 }

@@ -9,18 +9,29 @@ struct Style {
 
 impl Style {
     fn paint(&self, code: &str, text: &str) -> String {
-        if self.on { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_owned() }
+        if self.on {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_owned()
+        }
     }
 }
 
-pub fn render(checked: &[Checked], summary: &Summary, color: bool, out: &mut dyn Write) -> io::Result<()> {
+pub fn render(
+    checked: &[Checked],
+    summary: &Summary,
+    color: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let style = Style { on: color };
     for c in checked {
         if c.report.findings.is_empty() {
             continue;
         }
         // Only files with findings are read again, for the snippets.
-        let source = std::fs::read(&c.path).ok().map(|b| String::from_utf8_lossy(&b).into_owned());
+        let source = std::fs::read(&c.path)
+            .ok()
+            .map(|b| String::from_utf8_lossy(&b).into_owned());
         for f in &c.report.findings {
             finding(out, &style, &display_path(&c.path), source.as_deref(), f)?;
         }
@@ -48,26 +59,53 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-fn finding(out: &mut dyn Write, style: &Style, path: &str, source: Option<&str>, f: &Finding) -> io::Result<()> {
+fn finding(
+    out: &mut dyn Write,
+    style: &Style,
+    path: &str,
+    source: Option<&str>,
+    f: &Finding,
+) -> io::Result<()> {
     let label = match f.severity {
         Severity::Error => style.paint("1;31", "error"),
         Severity::Warning => style.paint("1;33", "warning"),
     };
-    let key = if f.key.is_empty() { String::new() } else { format!("[{}] ", f.key) };
+    let key = if f.key.is_empty() {
+        String::new()
+    } else {
+        format!("[{}] ", f.key)
+    };
     writeln!(out, "{label}: {key}{}", style.paint("1", &f.message))?;
     if f.pos.line == 0 {
         writeln!(out, "  {} {path}", style.paint("34", "-->"))?;
     } else {
-        writeln!(out, "  {} {path}:{}:{}", style.paint("34", "-->"), f.pos.line, f.pos.column)?;
+        writeln!(
+            out,
+            "  {} {path}:{}:{}",
+            style.paint("34", "-->"),
+            f.pos.line,
+            f.pos.column
+        )?;
         if let Some(line) = source.and_then(|s| s.lines().nth(f.pos.line as usize - 1)) {
             let number = f.pos.line.to_string();
             let pad = " ".repeat(number.len());
             let line = line.trim_end_matches('\r');
             // Tabs would misplace the caret; show them as single spaces.
-            let shown: String = line.chars().take(160).map(|c| if c == '\t' { ' ' } else { c }).collect();
-            let caret_at = (f.pos.column as usize).saturating_sub(1).min(shown.chars().count());
+            let shown: String = line
+                .chars()
+                .take(160)
+                .map(|c| if c == '\t' { ' ' } else { c })
+                .collect();
+            let caret_at = (f.pos.column as usize)
+                .saturating_sub(1)
+                .min(shown.chars().count());
             writeln!(out, "{pad} {}", style.paint("34", "|"))?;
-            writeln!(out, "{} {} {shown}", style.paint("34", &number), style.paint("34", "|"))?;
+            writeln!(
+                out,
+                "{} {} {shown}",
+                style.paint("34", &number),
+                style.paint("34", "|")
+            )?;
             writeln!(
                 out,
                 "{pad} {} {}{}",

@@ -57,10 +57,21 @@ pub fn junit(checked: &[Checked], summary: &Summary, out: &mut dyn Write) -> io:
     )?;
     for c in checked {
         let path = xml_escape(&display_path(&c.path));
-        writeln!(out, r#"    <testcase classname="publiccode.yml" name="{path}" file="{path}">"#)?;
+        writeln!(
+            out,
+            r#"    <testcase classname="publiccode.yml" name="{path}" file="{path}">"#
+        )?;
         let mut warnings = String::new();
         for f in &c.report.findings {
-            let text = format!("{}:{}:{}: [{}] {} (hint: {})", display_path(&c.path), f.pos.line, f.pos.column, f.key, f.message, f.hint);
+            let text = format!(
+                "{}:{}:{}: [{}] {} (hint: {})",
+                display_path(&c.path),
+                f.pos.line,
+                f.pos.column,
+                f.key,
+                f.message,
+                f.hint
+            );
             if f.severity == Severity::Error {
                 writeln!(
                     out,
@@ -73,7 +84,11 @@ pub fn junit(checked: &[Checked], summary: &Summary, out: &mut dyn Write) -> io:
             }
         }
         if !warnings.is_empty() {
-            writeln!(out, "      <system-out>{}</system-out>", xml_escape(&warnings))?;
+            writeln!(
+                out,
+                "      <system-out>{}</system-out>",
+                xml_escape(&warnings)
+            )?;
         }
         writeln!(out, "    </testcase>")?;
     }
@@ -125,7 +140,8 @@ pub fn sarif(checked: &[Checked], out: &mut dyn Write) -> io::Result<()> {
         for f in &c.report.findings {
             let mut location = json!({"physicalLocation": {"artifactLocation": {"uri": path}}});
             if f.pos.line > 0 {
-                location["physicalLocation"]["region"] = json!({"startLine": f.pos.line, "startColumn": f.pos.column.max(1)});
+                location["physicalLocation"]["region"] =
+                    json!({"startLine": f.pos.line, "startColumn": f.pos.column.max(1)});
             }
             results.push(json!({
                 "ruleId": format!("publiccode/{}", severity_name(f.severity)),

@@ -16,7 +16,13 @@ pub enum Format {
     Sarif,
 }
 
-pub fn render(format: Format, checked: &[Checked], summary: &Summary, color: bool, out: &mut dyn Write) -> io::Result<()> {
+pub fn render(
+    format: Format,
+    checked: &[Checked],
+    summary: &Summary,
+    color: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     match format {
         Format::Human => human::render(checked, summary, color, out),
         Format::Json => machine::json(checked, summary, out),

@@ -1,0 +1,233 @@
+//! The command line contract of `allmende check` (design.md, section Command line): exit
+//! codes, the JSON shape, and the CI formats, run through the real binary.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn allmende(args: &[&str], dir: &Path) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_allmende"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+/// A throw-away catalogue in the temp folder.
+struct Catalogue(PathBuf);
+
+impl Catalogue {
+    fn new(name: &str) -> Self {
+        let root = std::env::temp_dir().join(format!("allmende-cli-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(&root).unwrap();
+        Catalogue(root)
+    }
+    fn entry(&self, slug: &str, text: &str) -> &Self {
+        let dir = self.0.join("content/software").join(slug);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("publiccode.yml"), text).unwrap();
+        std::fs::write(
+            dir.join("logo.svg"),
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+        )
+        .unwrap();
+        self
+    }
+}
+
+impl Drop for Catalogue {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn valid(name: &str, url: &str) -> String {
+    format!(
+        r#"publiccodeYmlVersion: "0.7"
+name: {name}
+url: "{url}"
+logo: logo.svg
+platforms: [web]
+developmentStatus: stable
+softwareType: standalone/web
+description:
+  de:
+    shortDescription: Kurzbeschreibung
+    longDescription: "{long}"
+    features: [Eins]
+legal:
+  license: EUPL-1.2
+maintenance:
+  type: community
+  contacts:
+    - name: Team
+localisation:
+  localisationReady: true
+  availableLanguages: [de]
+"#,
+        long = "Eine ausführliche Beschreibung. ".repeat(6)
+    )
+}
+
+#[test]
+fn exit_codes() {
+    let c = Catalogue::new("exit");
+    c.entry("good", &valid("Good", "https://example.org/good"));
+    assert_eq!(allmende(&["check", "content"], &c.0).0, 0);
+    // A warning fails only under --strict.
+    c.entry(
+        "old",
+        &valid("Old", "https://example.org/old").replace("\"0.7\"", "\"0.4\""),
+    );
+    let (code, out, _) = allmende(&["check", "content"], &c.0);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("1 warning"), "{out}");
+    assert_eq!(allmende(&["check", "--strict", "content"], &c.0).0, 1);
+    c.entry(
+        "bad",
+        &valid("Bad", "https://example.org/bad").replace("stable", "stabil"),
+    );
+    assert_eq!(allmende(&["check", "content"], &c.0).0, 1);
+    assert_eq!(allmende(&["check", "no-such-folder"], &c.0).0, 2);
+    assert_eq!(allmende(&["check", "--format", "xml"], &c.0).0, 2);
+    // Without a path the content folder of site.toml (default `content/`) is checked.
+    assert_eq!(allmende(&["check"], &c.0).0, 1);
+}
+
+#[test]
+fn human_output_is_a_compiler_diagnostic() {
+    let c = Catalogue::new("human");
+    c.entry(
+        "bad",
+        &valid("Bad", "https://example.org/bad").replace("stable", "stabil"),
+    );
+    let (_, out, _) = allmende(&["check", "content"], &c.0);
+    assert!(
+        out.contains("error: [developmentStatus] `stabil` is not a valid developmentStatus"),
+        "{out}"
+    );
+    assert!(
+        out.contains("--> content/software/bad/publiccode.yml:6:1"),
+        "{out}"
+    );
+    assert!(out.contains("6 | developmentStatus: stabil"), "{out}");
+    assert!(out.contains("= hint: did you mean `stable`?"), "{out}");
+    assert!(!out.contains('\x1b'), "no colour when not on a terminal");
+}
+
+#[test]
+fn json_shape_is_the_documented_one() {
+    let c = Catalogue::new("json");
+    c.entry(
+        "bad",
+        &valid("Bad", "https://example.org/bad").replace("stable", "stabil"),
+    );
+    let (code, out, _) = allmende(&["check", "--format", "json", "content"], &c.0);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        v["summary"],
+        serde_json::json!({"files": 1, "errors": 1, "warnings": 0})
+    );
+    let f = &v["files"][0];
+    assert_eq!(f["path"], "content/software/bad/publiccode.yml");
+    let finding = &f["findings"][0];
+    let keys: Vec<&str> = finding
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        ["column", "hint", "key", "line", "message", "severity"]
+    );
+    assert_eq!(finding["severity"], "error");
+    assert_eq!(finding["key"], "developmentStatus");
+    assert_eq!(
+        (finding["line"].as_u64(), finding["column"].as_u64()),
+        (Some(6), Some(1))
+    );
+}
+
+#[test]
+fn ci_formats() {
+    let c = Catalogue::new("ci");
+    c.entry(
+        "bad",
+        &valid("Bad <&>", "https://example.org/bad").replace("stable", "stabil"),
+    );
+    let (_, junit, _) = allmende(&["check", "--format", "junit", "content"], &c.0);
+    assert!(junit.starts_with("<?xml"));
+    assert!(
+        junit.contains(r#"<testsuite name="publiccode.yml" tests="1" failures="1""#),
+        "{junit}"
+    );
+    assert!(
+        junit.contains("<failure message=\"`stabil` is not a valid developmentStatus\""),
+        "{junit}"
+    );
+    let (_, gitlab, _) = allmende(&["check", "--format", "gitlab", "content"], &c.0);
+    let g: serde_json::Value = serde_json::from_str(&gitlab).unwrap();
+    assert_eq!(g[0]["severity"], "major");
+    assert_eq!(g[0]["location"]["lines"]["begin"], 6);
+    assert_eq!(g[0]["fingerprint"].as_str().unwrap().len(), 16);
+    let (_, sarif, _) = allmende(&["check", "--format", "sarif", "content"], &c.0);
+    let s: serde_json::Value = serde_json::from_str(&sarif).unwrap();
+    assert_eq!(s["version"], "2.1.0");
+    let r = &s["runs"][0]["results"][0];
+    assert_eq!(r["level"], "error");
+    assert_eq!(
+        r["locations"][0]["physicalLocation"]["region"]["startLine"],
+        6
+    );
+}
+
+#[test]
+fn catalogue_rules() {
+    let c = Catalogue::new("cat");
+    c.entry("one", &valid("One", "https://example.org/same"));
+    c.entry("Two_Bad", &valid("Two", "https://example.org/other"));
+    c.entry("three", &valid("Three", "https://EXAMPLE.org/same.git"));
+    let (code, out, _) = allmende(&["check", "--format", "json", "content"], &c.0);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let messages: Vec<String> = v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| {
+            f["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x["message"].as_str().unwrap().to_owned())
+        })
+        .collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("`Two_Bad` is not a valid slug")),
+        "{messages:?}"
+    );
+    assert!(
+        messages.iter().any(|m| m.contains("already catalogued")),
+        "{messages:?}"
+    );
+    assert_eq!(messages.len(), 2, "{messages:?}");
+}
+
+#[test]
+fn the_demo_catalogue_is_valid_under_strict() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let (code, out, err) = allmende(&["check", "--strict", "--format", "json", "content"], &root);
+    assert_eq!(code, 0, "{out}{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(v["summary"]["files"].as_u64().unwrap() >= 40);
+}
