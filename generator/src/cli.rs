@@ -67,12 +67,16 @@ pub fn run_check(args: CheckArgs) -> u8 {
     } else {
         args.paths
     };
+    let started = std::time::Instant::now();
     let files = match check::collect(&paths) {
         Ok(f) => f,
         Err(e) => return fail(e),
     };
+    tracing::debug!(files = files.len(), elapsed = ?started.elapsed(), "collected");
     let mut checked = check::validate_all(&files);
+    tracing::debug!(elapsed = ?started.elapsed(), "validated");
     check::catalogue::cross_check(&mut checked);
+    tracing::debug!(elapsed = ?started.elapsed(), "cross-checked");
     if args.network {
         check::network::check(&mut checked);
     }

@@ -10,6 +10,10 @@ fn fail(message: impl Into<String>, hint: impl Into<String>) -> Check {
 }
 
 pub fn graphemes(s: &str) -> usize {
+    // In ASCII every character is a cluster except CR LF, which is one.
+    if s.is_ascii() {
+        return s.len() - s.matches("\r\n").count();
+    }
     s.graphemes(true).count()
 }
 
@@ -157,6 +161,20 @@ pub fn licence(s: &str) -> Result<Licence, (String, String)> {
     }
 }
 
+/// Whether `code` is in IndicePA, the registry of Italian public administrations.
+fn is_ipa_code(code: &str) -> bool {
+    static CODES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    let codes = CODES.get_or_init(|| {
+        let mut v: Vec<String> = include_str!("../data/it-ipa-codes.txt")
+            .lines()
+            .map(str::to_ascii_lowercase)
+            .collect();
+        v.sort_unstable();
+        v
+    });
+    codes.binary_search(&code.to_ascii_lowercase()).is_ok()
+}
+
 /// `organisation.uri` and `fundedBy[].uri`: a URL or an RFC 2141 URN.
 pub fn uri(s: &str) -> Check {
     if let Some(rest) = s.strip_prefix("urn:").or_else(|| s.strip_prefix("URN:")) {
@@ -176,14 +194,12 @@ pub fn uri(s: &str) -> Check {
             );
         }
         if nid.eq_ignore_ascii_case("x-italian-pa") {
-            let code_ok = nss.len() <= 20
-                && nss
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-            if !code_ok {
+            if !is_ipa_code(nss) {
                 return fail(
-                    format!("`{nss}` is not an IPA code"),
-                    "write `urn:x-italian-pa:<codice IPA>` with the lowercase code from indicepa.gov.it",
+                    format!(
+                        "`{nss}` is not a code in IndicePA, the registry of Italian public administrations"
+                    ),
+                    "write `urn:x-italian-pa:<codice IPA>` with the code listed at indicepa.gov.it",
                 );
             }
         }
@@ -242,6 +258,9 @@ mod tests {
         assert!(country("DEU").is_err());
         assert!(uri("https://www.bund.de").is_ok());
         assert!(uri("urn:x-custom:id").is_ok());
+        assert!(uri("urn:x-italian-pa:pcm").is_ok());
+        assert!(uri("urn:x-italian-pa:c_h501").is_ok());
+        assert!(uri("urn:x-italian-pa:no_such_pa").is_err());
         assert!(uri("urn:").is_err());
         assert!(uri("foo").is_err());
     }
@@ -262,5 +281,7 @@ mod tests {
         assert_eq!(graphemes("Bürger"), 6);
         assert_eq!(graphemes("e\u{301}"), 1);
         assert_eq!(graphemes("👩‍💻"), 1);
+        assert_eq!(graphemes("a\r\nb"), 3);
+        assert_eq!(graphemes("a\r\nb"), "a\r\nb".graphemes(true).count());
     }
 }

@@ -205,7 +205,8 @@ fn yaml11_booleans_and_wrong_types() {
             "  - digital-citizenship\n  - survey\n",
             "  digital-citizenship: 1\n"
         )),
-        ["categories"]
+        // A mapping where a list belongs points at its first key, where the `- ` is missing.
+        ["categories[digital-citizenship]"]
     );
 }
 
