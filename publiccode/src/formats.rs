@@ -193,15 +193,13 @@ pub fn uri(s: &str) -> Check {
                 "write a URN as `urn:<namespace>:<identifier>`, or use the organisation's web address",
             );
         }
-        if nid.eq_ignore_ascii_case("x-italian-pa") {
-            if !is_ipa_code(nss) {
-                return fail(
-                    format!(
-                        "`{nss}` is not a code in IndicePA, the registry of Italian public administrations"
-                    ),
-                    "write `urn:x-italian-pa:<codice IPA>` with the code listed at indicepa.gov.it",
-                );
-            }
+        if nid.eq_ignore_ascii_case("x-italian-pa") && !is_ipa_code(nss) {
+            return fail(
+                format!(
+                    "`{nss}` is not a code in IndicePA, the registry of Italian public administrations"
+                ),
+                "write `urn:x-italian-pa:<codice IPA>` with the code listed at indicepa.gov.it",
+            );
         }
         return Ok(());
     }
