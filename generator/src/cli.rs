@@ -24,6 +24,26 @@ pub struct Cli {
 pub enum Command {
     /// Validate publiccode.yml files: one file, a folder of entries, or the whole catalogue.
     Check(CheckArgs),
+    /// Render the catalogue website into the output folder.
+    Build(BuildArgs),
+}
+
+#[derive(clap::Args)]
+pub struct BuildArgs {
+    #[arg(long, default_value = "site.toml")]
+    pub config: PathBuf,
+    /// Content folder (default: from site.toml).
+    #[arg(long)]
+    pub content: Option<PathBuf>,
+    /// Output folder (default: from site.toml).
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+    /// Start from an empty output folder.
+    #[arg(long)]
+    pub clean: bool,
+    /// Leave out entries with errors instead of failing.
+    #[arg(long)]
+    pub keep_going: bool,
 }
 
 #[derive(clap::Args)]
@@ -49,6 +69,57 @@ pub const EXIT_USAGE: u8 = 2;
 pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Check(args) => ExitCode::from(run_check(args)),
+        Command::Build(args) => ExitCode::from(run_build(args)),
+    }
+}
+
+/// Loads site.toml (missing is fine unless named explicitly) and applies folder overrides.
+pub fn load_config(
+    path: &std::path::Path,
+    content: Option<PathBuf>,
+    output: Option<PathBuf>,
+) -> Result<Config, crate::config::ConfigError> {
+    let explicit = path != std::path::Path::new("site.toml");
+    let mut config = Config::load(path, explicit)?;
+    if let Some(c) = content {
+        config.content_dir = c;
+    }
+    if let Some(o) = output {
+        config.output_dir = o;
+    }
+    Ok(config)
+}
+
+pub fn run_build(args: BuildArgs) -> u8 {
+    let config = match load_config(&args.config, args.content, args.output) {
+        Ok(c) => c,
+        Err(e) => return fail(e),
+    };
+    if args.clean
+        && config.output_dir.exists()
+        && let Err(e) = std::fs::remove_dir_all(&config.output_dir)
+    {
+        return fail(format!("cannot clean {}: {e}", config.output_dir.display()));
+    }
+    let options = crate::site::BuildOptions {
+        keep_going: args.keep_going,
+    };
+    match crate::site::build(&config, &options) {
+        Ok(summary) => {
+            println!("{summary} → {}", config.output_dir.display());
+            EXIT_VALID
+        }
+        Err(crate::site::BuildError::InvalidEntries { count }) => {
+            eprintln!(
+                "error: {count} catalogue entr{} invalid; the site was not changed",
+                if count == 1 { "y is" } else { "ies are" }
+            );
+            eprintln!(
+                "  hint: run `allmende check` to see the findings, or `allmende build --keep-going` to leave them out"
+            );
+            EXIT_FINDINGS
+        }
+        Err(e) => fail(e),
     }
 }
 
@@ -59,8 +130,7 @@ fn fail(message: impl std::fmt::Display) -> u8 {
 
 pub fn run_check(args: CheckArgs) -> u8 {
     let paths = if args.paths.is_empty() {
-        let explicit = args.config != std::path::Path::new("site.toml");
-        match Config::load(&args.config, explicit) {
+        match load_config(&args.config, None, None) {
             Ok(c) => vec![c.content_dir],
             Err(e) => return fail(e),
         }

@@ -36,6 +36,9 @@ pub struct Config {
     /// Template for "edit this entry" links; `{slug}` and `{path}` are replaced.
     pub edit_url: String,
     pub page_size: usize,
+    /// Folder of site.toml; themes are looked up under `<root>/themes/`.
+    #[serde(skip)]
+    pub root: PathBuf,
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]
@@ -62,6 +65,7 @@ impl Default for Config {
             api_url: String::new(),
             edit_url: String::new(),
             page_size: 24,
+            root: PathBuf::from("."),
         }
     }
 }
@@ -74,7 +78,12 @@ impl Config {
         let text = match std::fs::read_to_string(path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && !must_exist => {
-                return Ok(Config::default());
+                let root = path.parent().unwrap_or(Path::new("."));
+                let mut config = Config::default();
+                config.content_dir = root.join(&config.content_dir);
+                config.output_dir = root.join(&config.output_dir);
+                config.root = root.to_owned();
+                return Ok(config);
             }
             Err(source) => {
                 return Err(ConfigError::Read {
@@ -136,6 +145,7 @@ impl Config {
         let root = path.parent().unwrap_or(Path::new("."));
         config.content_dir = root.join(&config.content_dir);
         config.output_dir = root.join(&config.output_dir);
+        config.root = root.to_owned();
         Ok(config)
     }
 }

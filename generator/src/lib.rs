@@ -1,7 +1,9 @@
 //! The `allmende` command as a library, so end-to-end tests and benchmarks drive the same
 //! code as the binary.
 
+pub mod catalogue;
 pub mod check;
 pub mod cli;
 pub mod config;
 pub mod report;
+pub mod site;

@@ -1,0 +1,88 @@
+//! The catalogue as the site sees it: valid entries with their slugs, the relations
+//! between them (dependencies, variants, related software) and the content pages.
+//! Built from `content/` in one direction: load → validate → model.
+
+pub mod pages;
+pub mod relations;
+
+use crate::check::{self, Checked, catalogue::slug_of};
+use publiccode::PublicCode;
+use std::path::{Path, PathBuf};
+
+pub use pages::Page;
+
+#[derive(Debug)]
+pub struct Entry {
+    pub slug: String,
+    pub dir: PathBuf,
+    /// The publiccode.yml as written, offered for download.
+    pub source: String,
+    pub code: PublicCode,
+    /// Indices into `Catalogue::entries`, best first.
+    pub related: Vec<usize>,
+    /// Per `dependsOn` item (in `DependsOn::all` order): the catalogue entry it names.
+    pub dependency_links: Vec<Option<usize>>,
+    /// Per `isBasedOn` URL: the catalogue entry it names.
+    pub based_on_links: Vec<Option<usize>>,
+    /// Entries whose `isBasedOn` names this one.
+    pub variants: Vec<usize>,
+}
+
+#[derive(Debug, Default)]
+pub struct Catalogue {
+    /// Sorted by slug.
+    pub entries: Vec<Entry>,
+    pub pages: Vec<Page>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error(transparent)]
+    Collect(#[from] check::CheckError),
+    #[error("{path}: {message}")]
+    Page { path: PathBuf, message: String },
+}
+
+/// Loads and validates everything under `content_dir`. Entries with errors are returned in
+/// `Checked` (with their findings) and left out of the catalogue.
+pub fn load(content_dir: &Path) -> Result<(Catalogue, Vec<Checked>), LoadError> {
+    let software = content_dir.join("software");
+    let files = if software.is_dir() {
+        check::collect(&[software])?
+    } else {
+        Vec::new()
+    };
+    let mut checked = check::validate_all(&files);
+    check::catalogue::cross_check(&mut checked);
+    let mut entries: Vec<Entry> = checked
+        .iter()
+        .filter_map(|c| {
+            let code = c.report.model.clone()?;
+            let slug = slug_of(&c.path)?;
+            let source = std::fs::read_to_string(&c.path).ok()?;
+            Some(Entry {
+                slug,
+                dir: c.path.parent()?.to_owned(),
+                source,
+                code,
+                related: Vec::new(),
+                dependency_links: Vec::new(),
+                based_on_links: Vec::new(),
+                variants: Vec::new(),
+            })
+        })
+        .collect();
+    entries.sort_by(|a, b| a.slug.cmp(&b.slug));
+    relations::link(&mut entries);
+    let pages = pages::load(&content_dir.join("pages"))?;
+    Ok((Catalogue { entries, pages }, checked))
+}
+
+impl Catalogue {
+    pub fn by_slug(&self, slug: &str) -> Option<&Entry> {
+        self.entries
+            .binary_search_by(|e| e.slug.as_str().cmp(slug))
+            .ok()
+            .map(|i| &self.entries[i])
+    }
+}
