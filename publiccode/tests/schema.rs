@@ -326,7 +326,7 @@ const CASES: &[Case] = &[
     ("logo outside the folder", &[("logo: logo.svg", "logo: ../logo.svg")], false),
     ("logo as a file: URL", &[("logo: logo.svg", "logo: file:///srv/logo.svg")], false),
     ("screenshot of the wrong type", &[("    videos:", "    screenshots: [shot.gif]\n    videos:")], false),
-    ("IPA code in upper case", &[("uri: \"https://www.musterstadt.example\"", "uri: \"urn:x-italian-pa:C_H501\"")], false),
+    ("IPA code with a character outside the registry's alphabet", &[("uri: \"https://www.musterstadt.example\"", "uri: \"urn:x-italian-pa:c-h501\"")], false),
     ("organisation.uri that is neither URL nor URN", &[("uri: \"https://www.musterstadt.example\"", "uri: musterstadt")], false),
     ("duplicate key", &[("name: Beteiligungsportal\n", "name: Beteiligungsportal\nname: Portal\n")], false),
     // Valid: the schema must not reject what the validator accepts.
