@@ -11,10 +11,11 @@ pub mod view;
 use crate::catalogue::{self, Catalogue};
 use crate::config::Config;
 use facets::{FACETS, slugify};
-use output::Output;
+use minijinja::{Value as Mj, context};
+use output::{Output, Writer};
 use rayon::prelude::*;
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -80,13 +81,13 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<Summary, BuildEr
     }
     let theme_dir = config.root.join("themes").join(&config.theme);
     let theme = theme::load(&theme_dir, &config.languages)?;
-    let outputs = render_site(&cat, config, &theme)?;
-    let pages = outputs.iter().filter(|o| o.path.ends_with(".html")).count();
-    let stats =
-        output::write(&config.output_dir, &outputs).map_err(|source| BuildError::Write {
-            path: config.output_dir.clone(),
-            source,
-        })?;
+    let write_err = |source| BuildError::Write {
+        path: config.output_dir.clone(),
+        source,
+    };
+    let writer = Writer::begin(&config.output_dir).map_err(write_err)?;
+    let pages = render_site(&cat, config, &theme, &writer)?;
+    let stats = writer.commit().map_err(write_err)?;
     Ok(Summary {
         entries: cat.entries.len(),
         pages,
@@ -146,10 +147,14 @@ pub fn absolute(base_url: &str, path: &str) -> String {
 struct Renderer<'a> {
     theme: &'a Theme,
     config: &'a Config,
+    out: &'a Writer,
+    pages: std::sync::atomic::AtomicUsize,
 }
 
 impl Renderer<'_> {
-    fn render(&self, template: &str, ctx: Value) -> Result<Vec<u8>, BuildError> {
+    /// Renders `template` with `ctx` into the site at `path` (a page URL like `/de/x/`
+    /// or a file name).
+    fn page_to(&self, path: &str, template: &str, ctx: Mj) -> Result<(), BuildError> {
         let tmpl = self
             .theme
             .env
@@ -158,11 +163,26 @@ impl Renderer<'_> {
                 template: template.to_owned(),
                 message: e.to_string(),
             })?;
-        tmpl.render(minijinja::Value::from_serialize(&ctx))
-            .map(String::into_bytes)
-            .map_err(|e| BuildError::Render {
-                template: template.to_owned(),
-                message: format!("{e:#}"),
+        let html = tmpl.render(ctx).map_err(|e| BuildError::Render {
+            template: template.to_owned(),
+            message: format!("{e:#}"),
+        })?;
+        let file = if path.ends_with('/') {
+            file_of(path)
+        } else {
+            path.trim_start_matches('/').to_owned()
+        };
+        self.pages
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.put(&file, html.as_bytes())
+    }
+
+    fn put(&self, file: &str, bytes: &[u8]) -> Result<(), BuildError> {
+        self.out
+            .put(file, bytes)
+            .map_err(|source| BuildError::Write {
+                path: self.config.output_dir.join(file),
+                source,
             })
     }
 
@@ -199,15 +219,24 @@ fn t_str(t: &Value, table: &str, key: &str) -> String {
     label(t, table, key)
 }
 
+/// Renders every page and file of the site into `out`; returns the number of HTML pages.
 pub fn render_site(
     cat: &Catalogue,
     config: &Config,
     theme: &Theme,
-) -> Result<Vec<Output>, BuildError> {
-    let r = Renderer { theme, config };
+    out: &Writer,
+) -> Result<usize, BuildError> {
+    let r = Renderer {
+        theme,
+        config,
+        out,
+        pages: Default::default(),
+    };
     let default = config.languages[0].as_str();
-    let mut outputs: Vec<Output> = theme.asset_outputs.clone();
-    outputs.extend(media(cat));
+    for a in &theme.asset_outputs {
+        r.put(&a.path, &a.bytes)?;
+    }
+    media(cat).try_for_each(|o| r.put(&o.path, &o.bytes))?;
     for lang in &config.languages {
         let t = &theme.i18n[lang];
         let title = match lang.as_str() {
@@ -234,46 +263,31 @@ pub fn render_site(
                 .collect(),
             entries: cat.entries.len(),
         };
+        // Converted once per language; minijinja values are shared, not copied, per page.
+        let site_v = Mj::from_serialize(&site);
         let cards: Vec<Card> = cat
             .entries
             .par_iter()
             .map(|e| card(e, lang, default, t))
             .collect();
-        // Entry pages: the bulk of the work.
-        let entry_pages: Result<Vec<Output>, BuildError> = cat
-            .entries
-            .par_iter()
-            .map(|e| {
-                let v = view::entry_view(cat, e, lang, default, t, &config.edit_url);
-                let path = entry_path(lang, &e.slug);
-                let page = r.page(
-                    &site,
-                    path.clone(),
-                    v.card.name.clone(),
-                    v.card.short.clone(),
-                );
-                let bytes = r.render(
-                    "entry.html",
-                    json!({"site": site, "page": page, "entry": v}),
-                )?;
-                Ok(Output::new(file_of(&path), bytes))
-            })
-            .collect();
-        outputs.extend(entry_pages?);
-        outputs.extend(lists(&r, &site, &cards, cat)?);
-        outputs.extend(facet_pages(&r, &site, &cards, cat)?);
-        outputs.push(home(&r, &site, &cards, cat)?);
+        cat.entries.par_iter().try_for_each(|e| {
+            let v = view::entry_view(cat, e, lang, default, t, &config.edit_url);
+            let path = entry_path(lang, &e.slug);
+            let page = r.page(&site, path.clone(), v.card.name.clone(), v.card.short.clone());
+            r.page_to(&path, "entry.html", context! { site => site_v.clone(), page => Mj::from_serialize(&page), entry => Mj::from_serialize(&v) })
+        })?;
+        lists(&r, &site, &site_v, &cards)?;
+        facet_pages(&r, &site, &site_v, &cards, cat)?;
+        home(&r, &site, &site_v, &cards, cat)?;
         for p in cat.pages.iter().filter(|p| &p.lang == lang) {
             let path = format!("/{lang}/{}/", p.name);
             let page = r.page(&site, path.clone(), p.title.clone(), p.description.clone());
             let body = markdown::to_html(&p.markdown);
-            outputs.push(Output::new(
-                file_of(&path),
-                r.render(
-                    "page.html",
-                    json!({"site": site, "page": page, "body": body}),
-                )?,
-            ));
+            r.page_to(
+                &path,
+                "page.html",
+                context! { site => site_v.clone(), page => Mj::from_serialize(&page), body },
+            )?;
         }
         let path = format!("/{lang}/compare/");
         let page = r.page(
@@ -282,13 +296,7 @@ pub fn render_site(
             t_str(t, "ui", "compare_title"),
             String::new(),
         );
-        outputs.push(Output::new(
-            file_of(&path),
-            r.render(
-                "compare.html",
-                json!({"site": site, "page": page, "entries": cards}),
-            )?,
-        ));
+        r.page_to(&path, "compare.html", context! { site => site_v.clone(), page => Mj::from_serialize(&page), entries => Mj::from_serialize(&cards) })?;
         if lang.as_str() == default {
             let page = r.page(
                 &site,
@@ -296,46 +304,46 @@ pub fn render_site(
                 t_str(t, "ui", "not_found_title"),
                 String::new(),
             );
-            outputs.push(Output::new(
+            r.page_to(
                 "404.html",
-                r.render("404.html", json!({"site": site, "page": page}))?,
-            ));
+                "404.html",
+                context! { site => site_v.clone(), page => Mj::from_serialize(&page) },
+            )?;
             let page = r.page(&site, "/".into(), title.to_string(), String::new());
-            outputs.push(Output::new(
+            r.page_to(
                 "index.html",
-                r.render("root.html", json!({"site": site, "page": page}))?,
-            ));
+                "root.html",
+                context! { site => site_v.clone(), page => Mj::from_serialize(&page) },
+            )?;
         }
     }
-    outputs.extend(exports::all(cat, config));
-    outputs.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(outputs)
+    for o in exports::all(cat, config) {
+        r.put(&o.path, &o.bytes)?;
+    }
+    Ok(r.pages.load(std::sync::atomic::Ordering::Relaxed))
 }
 
 /// Logos and screenshots, published under `/media/<slug>/`.
-fn media(cat: &Catalogue) -> Vec<Output> {
-    cat.entries
-        .par_iter()
-        .flat_map_iter(|e| {
-            let files = e
-                .code
-                .logo
-                .iter()
-                .chain(
-                    e.code
-                        .description
-                        .values()
-                        .flat_map(|d| d.screenshots.iter()),
-                )
-                .filter(|f| !f.starts_with("http"))
-                .map(|f| f.trim_start_matches("./").to_owned())
-                .collect::<std::collections::BTreeSet<_>>();
-            files.into_iter().filter_map(move |f| {
-                let bytes = std::fs::read(e.dir.join(&f)).ok()?;
-                Some(Output::new(format!("media/{}/{f}", e.slug), bytes))
-            })
+fn media(cat: &Catalogue) -> impl ParallelIterator<Item = Output> + '_ {
+    cat.entries.par_iter().flat_map_iter(|e| {
+        let files = e
+            .code
+            .logo
+            .iter()
+            .chain(
+                e.code
+                    .description
+                    .values()
+                    .flat_map(|d| d.screenshots.iter()),
+            )
+            .filter(|f| !f.starts_with("http"))
+            .map(|f| f.trim_start_matches("./").to_owned())
+            .collect::<std::collections::BTreeSet<_>>();
+        files.into_iter().filter_map(move |f| {
+            let bytes = std::fs::read(e.dir.join(&f)).ok()?;
+            Some(Output::new(format!("media/{}/{f}", e.slug), bytes))
         })
-        .collect()
+    })
 }
 
 #[derive(Serialize)]
@@ -362,97 +370,126 @@ fn page_url(base: &str, n: usize) -> String {
     }
 }
 
-/// Paged listing of `cards` under `base` (`/de/software/`), rendered with `template`.
+/// Paged listing of `cards` under `base` (`/de/software/`), rendered with `template`;
+/// `extra` is merged into each page's context.
+/// One paged listing: where it lives, what it is called, how it is rendered.
+struct Listing<'a> {
+    base: &'a str,
+    title: &'a str,
+    template: &'a str,
+    /// Merged into each page's context.
+    extra: Mj,
+}
+
 fn paged(
     r: &Renderer,
     site: &SiteCtx,
-    base: &str,
-    title: &str,
+    site_v: &Mj,
+    listing: Listing,
     cards: &[&Card],
-    template: &str,
-    extra: &Value,
-) -> Result<Vec<Output>, BuildError> {
+) -> Result<(), BuildError> {
+    let Listing {
+        base,
+        title,
+        template,
+        extra,
+    } = listing;
     let size = r.config.page_size;
     let pages = cards.len().div_ceil(size).max(1);
-    (1..=pages)
-        .into_par_iter()
-        .map(|n| {
-            let chunk: Vec<&Card> = cards.iter().skip((n - 1) * size).take(size).copied().collect();
-            let path = page_url(base, n);
-            let pagination = Pagination {
-                page: n,
-                pages,
-                prev: (n > 1).then(|| page_url(base, n - 1)),
-                next: (n < pages).then(|| page_url(base, n + 1)),
-                links: (1..=pages).map(|i| PageLink { number: i, url: page_url(base, i), current: i == n }).collect(),
-            };
-            let page_title = if n > 1 {
-                format!("{title} ({} {n}/{pages})", t_str(site.t, "ui", "page"))
-            } else {
-                title.to_owned()
-            };
-            let page = r.page(site, path.clone(), page_title, String::new());
-            let mut ctx = json!({"site": site, "page": page, "entries": chunk, "pagination": pagination, "total": cards.len()});
-            if let (Some(c), Some(e)) = (ctx.as_object_mut(), extra.as_object()) {
-                c.extend(e.clone());
-            }
-            Ok(Output::new(file_of(&path), r.render(template, ctx)?))
-        })
-        .collect()
+    (1..=pages).into_par_iter().try_for_each(|n| {
+        let chunk: Vec<&Card> = cards
+            .iter()
+            .skip((n - 1) * size)
+            .take(size)
+            .copied()
+            .collect();
+        let path = page_url(base, n);
+        let pagination = Pagination {
+            page: n,
+            pages,
+            prev: (n > 1).then(|| page_url(base, n - 1)),
+            next: (n < pages).then(|| page_url(base, n + 1)),
+            links: (1..=pages)
+                .map(|i| PageLink {
+                    number: i,
+                    url: page_url(base, i),
+                    current: i == n,
+                })
+                .collect(),
+        };
+        let page_title = if n > 1 {
+            format!("{title} ({} {n}/{pages})", t_str(site.t, "ui", "page"))
+        } else {
+            title.to_owned()
+        };
+        let page = r.page(site, path.clone(), page_title, String::new());
+        let ctx = context! {
+            site => site_v.clone(),
+            page => Mj::from_serialize(&page),
+            entries => Mj::from_serialize(&chunk),
+            pagination => Mj::from_serialize(&pagination),
+            total => cards.len(),
+            ..extra.clone()
+        };
+        r.page_to(&path, template, ctx)
+    })
 }
 
 const SORTS: &[&str] = &["name", "released"];
 
-fn sort_key(c: &Card) -> String {
-    slugify(&c.name)
+/// Orders cards by folded name, then slug (names can repeat).
+fn by_name(a: &&Card, b: &&Card) -> std::cmp::Ordering {
+    a.sort_key
+        .cmp(&b.sort_key)
+        .then_with(|| a.slug.cmp(&b.slug))
 }
 
-fn lists(
-    r: &Renderer,
-    site: &SiteCtx,
-    cards: &[Card],
-    _cat: &Catalogue,
-) -> Result<Vec<Output>, BuildError> {
+#[derive(Serialize)]
+struct SortLink {
+    key: &'static str,
+    label: String,
+    url: String,
+    current: bool,
+}
+
+fn lists(r: &Renderer, site: &SiteCtx, site_v: &Mj, cards: &[Card]) -> Result<(), BuildError> {
     let lang = site.lang;
-    let mut out = Vec::new();
+    let base_of = |s: &str| {
+        if s == "name" {
+            format!("/{lang}/software/")
+        } else {
+            format!("/{lang}/software/{s}/")
+        }
+    };
     for &sort in SORTS {
         let mut sorted: Vec<&Card> = cards.iter().collect();
         match sort {
             "released" => sorted.sort_by(|a, b| {
                 b.release_date
                     .cmp(&a.release_date)
-                    .then_with(|| sort_key(a).cmp(&sort_key(b)))
+                    .then_with(|| by_name(a, b))
             }),
-            _ => sorted.sort_by_key(|c| (sort_key(c), c.slug.clone())),
+            _ => sorted.sort_by(by_name),
         }
-        let base = if sort == "name" {
-            format!("/{lang}/software/")
-        } else {
-            format!("/{lang}/software/{sort}/")
-        };
-        let sorts: Vec<Value> = SORTS
+        let sorts: Vec<SortLink> = SORTS
             .iter()
-            .map(|s| {
-                json!({
-                    "key": s,
-                    "label": t_str(site.t, "sort", s),
-                    "url": if *s == "name" { format!("/{lang}/software/") } else { format!("/{lang}/software/{s}/") },
-                    "current": *s == sort,
-                })
+            .map(|&s| SortLink {
+                key: s,
+                label: t_str(site.t, "sort", s),
+                url: base_of(s),
+                current: s == sort,
             })
             .collect();
         let title = t_str(site.t, "ui", "catalogue");
-        out.extend(paged(
-            r,
-            site,
-            &base,
-            &title,
-            &sorted,
-            "list.html",
-            &json!({"sorts": sorts}),
-        )?);
+        let listing = Listing {
+            base: &base_of(sort),
+            title: &title,
+            template: "list.html",
+            extra: context! { sorts => Mj::from_serialize(&sorts) },
+        };
+        paged(r, site, site_v, listing, &sorted)?;
     }
-    Ok(out)
+    Ok(())
 }
 
 #[derive(Serialize, Clone)]
@@ -515,46 +552,41 @@ fn facet_index(site: &SiteCtx, cat: &Catalogue) -> Vec<(FacetIndex, BTreeMap<Str
 fn facet_pages(
     r: &Renderer,
     site: &SiteCtx,
+    site_v: &Mj,
     cards: &[Card],
     cat: &Catalogue,
-) -> Result<Vec<Output>, BuildError> {
-    let mut out = Vec::new();
+) -> Result<(), BuildError> {
     let index = facet_index(site, cat);
     let all: Vec<&FacetIndex> = index.iter().map(|(f, _)| f).collect();
+    let all_v = Mj::from_serialize(&all);
     for (facet, members) in &index {
         let page = r.page(site, facet.url.clone(), facet.label.clone(), String::new());
-        out.push(Output::new(
-            file_of(&facet.url),
-            r.render(
-                "facet_index.html",
-                json!({"site": site, "page": page, "facet": facet, "facets": all}),
-            )?,
-        ));
-        for v in &facet.values {
+        r.page_to(&facet.url, "facet_index.html", context! { site => site_v.clone(), page => Mj::from_serialize(&page), facet => Mj::from_serialize(facet), facets => all_v.clone() })?;
+        let facet_v = context! { key => facet.key, label => &facet.label, url => &facet.url };
+        facet.values.par_iter().try_for_each(|v| {
             let mut entries: Vec<&Card> = members[&v.value].iter().map(|&i| &cards[i]).collect();
-            entries.sort_by_key(|c| (sort_key(c), c.slug.clone()));
+            entries.sort_by(by_name);
             let title = format!("{}: {}", facet.label, v.label);
-            let extra = json!({"facet": {"key": facet.key, "label": facet.label, "url": facet.url}, "value": v});
-            out.extend(paged(
-                r,
-                site,
-                &v.url,
-                &title,
-                &entries,
-                "facet.html",
-                &extra,
-            )?);
-        }
+            let extra = context! { facet => facet_v.clone(), value => Mj::from_serialize(v) };
+            let listing = Listing {
+                base: &v.url,
+                title: &title,
+                template: "facet.html",
+                extra,
+            };
+            paged(r, site, site_v, listing, &entries)
+        })?;
     }
-    Ok(out)
+    Ok(())
 }
 
 fn home(
     r: &Renderer,
     site: &SiteCtx,
+    site_v: &Mj,
     cards: &[Card],
     cat: &Catalogue,
-) -> Result<Output, BuildError> {
+) -> Result<(), BuildError> {
     let mut newest: Vec<&Card> = cards.iter().collect();
     newest.sort_by(|a, b| {
         b.release_date
@@ -579,10 +611,19 @@ fn home(
         site.title.to_owned(),
         t_str(site.t, "ui", "tagline"),
     );
-    let counts = json!({"entries": cards.len(), "organisations": organisations, "categories": index[0].0.values.len()});
-    let bytes = r.render(
+    let counts =
+        context! { entries => cards.len(), organisations, categories => index[0].0.values.len() };
+    let facets: Vec<&FacetIndex> = index.iter().map(|(f, _)| f).collect();
+    r.page_to(
+        &path,
         "home.html",
-        json!({"site": site, "page": page, "newest": newest, "categories": categories, "counts": counts, "facets": index.iter().map(|(f, _)| f).collect::<Vec<_>>()}),
-    )?;
-    Ok(Output::new(file_of(&path), bytes))
+        context! {
+            site => site_v.clone(),
+            page => Mj::from_serialize(&page),
+            newest => Mj::from_serialize(&newest),
+            categories => Mj::from_serialize(&categories),
+            counts,
+            facets => Mj::from_serialize(&facets),
+        },
+    )
 }

@@ -6,6 +6,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// One file of the site, by its path relative to the output folder (`/`-separated).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,94 +59,148 @@ fn safe_relative(path: &str) -> Option<PathBuf> {
     ok.then(|| p.to_owned())
 }
 
+/// Writes a whole site at once (tests and small tools); builds stream through [`Writer`].
 pub fn write(dir: &Path, outputs: &[Output]) -> io::Result<WriteStats> {
-    let old = read_manifest(dir);
-    let parent = dir
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent)?;
-    let name = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    let staging = parent.join(format!(".{name}.new"));
-    if staging.exists() {
-        std::fs::remove_dir_all(&staging)?;
-    }
-    std::fs::create_dir_all(&staging)?;
-    let result = assemble(dir, &staging, outputs, &old);
-    let mut stats = match result {
-        Ok(s) => s,
-        Err(e) => {
-            let _ = std::fs::remove_dir_all(&staging);
-            return Err(e);
-        }
-    };
-    let new_paths: BTreeSet<&str> = outputs.iter().map(|o| o.path.as_str()).collect();
-    stats.removed = old
-        .keys()
-        .filter(|p| !new_paths.contains(p.as_str()))
-        .count();
-    swap(&staging, dir, parent, &name)?;
-    Ok(stats)
+    use rayon::prelude::*;
+    let writer = Writer::begin(dir)?;
+    outputs
+        .par_iter()
+        .try_for_each(|o| writer.put(&o.path, &o.bytes))?;
+    writer.commit()
 }
 
-fn assemble(
-    dir: &Path,
-    staging: &Path,
-    outputs: &[Output],
-    old: &BTreeMap<String, String>,
-) -> io::Result<WriteStats> {
-    use rayon::prelude::*;
-    let mut manifest = String::new();
-    let mut seen = BTreeSet::new();
-    for o in outputs {
-        if !seen.insert(o.path.as_str()) {
+/// Receives output files from many threads while a build renders them, writes each into
+/// a staging folder right away (so memory holds one page per thread, not the site), and
+/// swaps the staging folder in on [`Writer::commit`]. Dropped without commit, it leaves
+/// the old site untouched.
+pub struct Writer {
+    dir: PathBuf,
+    staging: PathBuf,
+    parent: PathBuf,
+    name: String,
+    old: BTreeMap<String, String>,
+    dirs: Mutex<BTreeSet<PathBuf>>,
+    files: Mutex<Vec<(String, String, u64)>>,
+    written: AtomicUsize,
+    committed: bool,
+}
+
+impl Writer {
+    pub fn begin(dir: &Path) -> io::Result<Writer> {
+        let old = read_manifest(dir);
+        let parent = dir
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .to_owned();
+        std::fs::create_dir_all(&parent)?;
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        let staging = parent.join(format!(".{name}.new"));
+        if staging.exists() {
+            std::fs::remove_dir_all(&staging)?;
+        }
+        std::fs::create_dir_all(&staging)?;
+        Ok(Writer {
+            dir: dir.to_owned(),
+            staging,
+            parent,
+            name,
+            old,
+            dirs: Mutex::new(BTreeSet::new()),
+            files: Mutex::new(Vec::new()),
+            written: AtomicUsize::new(0),
+            committed: false,
+        })
+    }
+
+    /// Adds one file. Unchanged files (same hash as in the last build) are hard-linked
+    /// from the current site instead of written.
+    pub fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        let rel = safe_relative(path)
+            .ok_or_else(|| io::Error::other(format!("unsafe output path: {path}")))?;
+        let h = hash(bytes);
+        let target = self.staging.join(&rel);
+        if let Some(p) = target.parent() {
+            let known = self.dirs.lock().map(|d| d.contains(p)).unwrap_or(false);
+            if !known {
+                std::fs::create_dir_all(p)?;
+                if let Ok(mut d) = self.dirs.lock() {
+                    d.insert(p.to_owned());
+                }
+            }
+        }
+        let unchanged = self.old.get(path) == Some(&h)
+            && std::fs::hard_link(self.dir.join(&rel), &target).is_ok();
+        if !unchanged {
+            std::fs::write(&target, bytes)?;
+            self.written.fetch_add(1, Ordering::Relaxed);
+        }
+        self.files
+            .lock()
+            .map_err(|_| io::Error::other("writer poisoned"))?
+            .push((path.to_owned(), h, bytes.len() as u64));
+        Ok(())
+    }
+
+    /// Paths added so far, sorted.
+    pub fn paths(&self) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .files
+            .lock()
+            .map(|f| f.iter().map(|(p, _, _)| p.clone()).collect())
+            .unwrap_or_default();
+        v.sort();
+        v
+    }
+
+    pub fn commit(mut self) -> io::Result<WriteStats> {
+        let mut files = std::mem::take(
+            &mut *self
+                .files
+                .lock()
+                .map_err(|_| io::Error::other("writer poisoned"))?,
+        );
+        files.sort();
+        if let Some(w) = files.windows(2).find(|w| w[0].0 == w[1].0) {
             return Err(io::Error::other(format!(
                 "two outputs for the same file: {}",
-                o.path
+                w[0].0
             )));
         }
+        let mut manifest = String::with_capacity(files.len() * 100);
+        for (p, h, _) in &files {
+            manifest.push_str(h);
+            manifest.push('\t');
+            manifest.push_str(p);
+            manifest.push('\n');
+        }
+        std::fs::write(self.staging.join(MANIFEST), manifest)?;
+        let new_paths: BTreeSet<&str> = files.iter().map(|(p, _, _)| p.as_str()).collect();
+        let stats = WriteStats {
+            files: files.len(),
+            bytes: files.iter().map(|(_, _, n)| n).sum(),
+            written: self.written.load(Ordering::Relaxed),
+            removed: self
+                .old
+                .keys()
+                .filter(|p| !new_paths.contains(p.as_str()))
+                .count(),
+        };
+        swap(&self.staging, &self.dir, &self.parent, &self.name)?;
+        self.committed = true;
+        Ok(stats)
     }
-    let hashes: Vec<String> = outputs.par_iter().map(|o| hash(&o.bytes)).collect();
-    let written: usize = outputs
-        .par_iter()
-        .zip(hashes.par_iter())
-        .map(|(o, h)| -> io::Result<usize> {
-            let rel = safe_relative(&o.path)
-                .ok_or_else(|| io::Error::other(format!("unsafe output path: {}", o.path)))?;
-            let target = staging.join(&rel);
-            if let Some(p) = target.parent() {
-                std::fs::create_dir_all(p)?;
-            }
-            let previous = dir.join(&rel);
-            if old.get(&o.path) == Some(h) && std::fs::hard_link(&previous, &target).is_ok() {
-                return Ok(0);
-            }
-            std::fs::write(&target, &o.bytes)?;
-            Ok(1)
-        })
-        .try_reduce(|| 0, |a, b| Ok(a + b))?;
-    let mut sorted: Vec<(&str, &str)> = outputs
-        .iter()
-        .zip(&hashes)
-        .map(|(o, h)| (o.path.as_str(), h.as_str()))
-        .collect();
-    sorted.sort();
-    for (p, h) in sorted {
-        manifest.push_str(h);
-        manifest.push('\t');
-        manifest.push_str(p);
-        manifest.push('\n');
+}
+
+impl Drop for Writer {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.staging);
+        }
     }
-    std::fs::write(staging.join(MANIFEST), manifest)?;
-    Ok(WriteStats {
-        files: outputs.len(),
-        bytes: outputs.iter().map(|o| o.bytes.len() as u64).sum(),
-        written,
-        removed: 0,
-    })
 }
 
 /// Replaces `dir` by `staging`: two renames, the old tree removed afterwards.

@@ -71,6 +71,9 @@ pub struct Card {
     pub software_type: String,
     pub release_date: Option<String>,
     pub version: Option<String>,
+    /// Name folded for sorting (umlauts transliterated, case ignored).
+    #[serde(skip)]
+    pub sort_key: String,
 }
 
 pub fn card(e: &Entry, lang: &str, default: &str, t: &Value) -> Card {
@@ -85,6 +88,7 @@ pub fn card(e: &Entry, lang: &str, default: &str, t: &Value) -> Card {
     };
     Card {
         slug: e.slug.clone(),
+        sort_key: crate::site::facets::slugify(&name),
         name,
         url: entry_path(lang, &e.slug),
         short,
