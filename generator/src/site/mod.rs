@@ -307,7 +307,15 @@ pub fn render_site(
             ));
         }
     }
-    outputs.extend(exports::all(cat, config));
+    outputs.extend(exports::all(
+        cat,
+        config,
+        &outputs
+            .iter()
+            .filter(|o| o.path.ends_with(".html") && o.path != "404.html" && o.path != "index.html")
+            .map(|o| o.path.clone())
+            .collect::<Vec<_>>(),
+    ));
     outputs.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(outputs)
 }
