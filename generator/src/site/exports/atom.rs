@@ -131,8 +131,11 @@ fn feed(cat: &Catalogue, config: &Config, lang: &str) -> String {
         if let Some(o) = &e.code.organisation {
             let name = o.name.as_deref().unwrap_or(&o.uri);
             let _ = writeln!(out, "    <author>\n      <name>{}</name>", x(name));
-            if o.uri.starts_with("http://") || o.uri.starts_with("https://") {
-                let _ = writeln!(out, "      <uri>{}</uri>", x(&o.uri));
+            let web = url::Url::parse(&o.uri)
+                .ok()
+                .filter(|u| matches!(u.scheme(), "http" | "https"));
+            if let Some(u) = web {
+                let _ = writeln!(out, "      <uri>{}</uri>", x(u.as_str()));
             }
             out.push_str("    </author>\n");
         }
