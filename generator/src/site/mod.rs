@@ -317,7 +317,12 @@ pub fn render_site(
             )?;
         }
     }
-    for o in exports::all(cat, config) {
+    let html_paths: Vec<String> = out
+        .paths()
+        .into_iter()
+        .filter(|p| p.ends_with(".html") && p != "404.html" && p != "index.html")
+        .collect();
+    for o in exports::all(cat, config, &html_paths) {
         r.put(&o.path, &o.bytes)?;
     }
     Ok(r.pages.load(std::sync::atomic::Ordering::Relaxed))
