@@ -75,6 +75,7 @@ impl std::fmt::Display for Summary {
 pub fn build(config: &Config, options: &BuildOptions) -> Result<Summary, BuildError> {
     let started = Instant::now();
     let (cat, checked) = catalogue::load(&config.content_dir)?;
+    tracing::debug!(elapsed = ?started.elapsed(), entries = cat.entries.len(), "catalogue loaded");
     let invalid = checked.iter().filter(|c| c.report.model.is_none()).count();
     if invalid > 0 && !options.keep_going {
         return Err(BuildError::InvalidEntries { count: invalid });
@@ -87,7 +88,9 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<Summary, BuildEr
     };
     let writer = Writer::begin(&config.output_dir).map_err(write_err)?;
     let pages = render_site(&cat, config, &theme, &writer)?;
+    tracing::debug!(elapsed = ?started.elapsed(), pages, "rendered");
     let stats = writer.commit().map_err(write_err)?;
+    tracing::debug!(elapsed = ?started.elapsed(), "written");
     Ok(Summary {
         entries: cat.entries.len(),
         pages,
@@ -270,14 +273,17 @@ pub fn render_site(
             .par_iter()
             .map(|e| card(e, lang, default, t))
             .collect();
+        tracing::debug!(lang, "rendering");
         cat.entries.par_iter().try_for_each(|e| {
             let v = view::entry_view(cat, e, lang, default, t, &config.edit_url);
             let path = entry_path(lang, &e.slug);
             let page = r.page(&site, path.clone(), v.card.name.clone(), v.card.short.clone());
             r.page_to(&path, "entry.html", context! { site => site_v.clone(), page => Mj::from_serialize(&page), entry => Mj::from_serialize(&v) })
         })?;
+        tracing::debug!(lang, "entry pages done");
         lists(&r, &site, &site_v, &cards)?;
         facet_pages(&r, &site, &site_v, &cards, cat)?;
+        tracing::debug!(lang, "lists and facets done");
         home(&r, &site, &site_v, &cards, cat)?;
         for p in cat.pages.iter().filter(|p| &p.lang == lang) {
             let path = format!("/{lang}/{}/", p.name);

@@ -1,13 +1,10 @@
 //! Writing the site: only files whose bytes changed are written, stale files are removed,
-//! and the new state appears at once. The new tree is assembled next to the old one
-//! (unchanged files hard-linked, so nothing is copied or rewritten) and swapped in by
-//! rename, so a failed build never leaves a half-written site.
+//! and nothing in the live folder changes before the whole build has succeeded.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// One file of the site, by its path relative to the output folder (`/`-separated).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,25 +66,32 @@ pub fn write(dir: &Path, outputs: &[Output]) -> io::Result<WriteStats> {
     writer.commit()
 }
 
-/// Receives output files from many threads while a build renders them, writes each into
-/// a staging folder right away (so memory holds one page per thread, not the site), and
-/// swaps the staging folder in on [`Writer::commit`]. Dropped without commit, it leaves
-/// the old site untouched.
+/// Receives output files from many threads while a build renders them. A file whose bytes
+/// equal the last build's is not touched at all; a changed or new file is written into a
+/// staging folder right away (memory holds one page per thread, not the site). Nothing in
+/// the live folder changes until [`Writer::commit`], which moves the staged files into
+/// place (each by an atomic rename) and removes stale ones — so a failed build leaves the
+/// old site as it was, and an edit of one entry touches only the files it changed.
 pub struct Writer {
     dir: PathBuf,
     staging: PathBuf,
-    parent: PathBuf,
-    name: String,
     old: BTreeMap<String, String>,
+    /// The live folder did not exist: the staging folder simply becomes it.
+    fresh: bool,
     dirs: Mutex<BTreeSet<PathBuf>>,
-    files: Mutex<Vec<(String, String, u64)>>,
-    written: AtomicUsize,
+    /// (path, hash, size, staged)
+    files: Mutex<Vec<(String, String, u64, bool)>>,
     committed: bool,
 }
 
 impl Writer {
     pub fn begin(dir: &Path) -> io::Result<Writer> {
-        let old = read_manifest(dir);
+        let fresh = !dir.exists();
+        let old = if fresh {
+            BTreeMap::new()
+        } else {
+            read_manifest(dir)
+        };
         let parent = dir
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
@@ -106,42 +110,42 @@ impl Writer {
         Ok(Writer {
             dir: dir.to_owned(),
             staging,
-            parent,
-            name,
             old,
+            fresh,
             dirs: Mutex::new(BTreeSet::new()),
             files: Mutex::new(Vec::new()),
-            written: AtomicUsize::new(0),
             committed: false,
         })
     }
 
-    /// Adds one file. Unchanged files (same hash as in the last build) are hard-linked
-    /// from the current site instead of written.
+    fn ensure_dir(&self, p: &Path) -> io::Result<()> {
+        let known = self.dirs.lock().map(|d| d.contains(p)).unwrap_or(false);
+        if !known {
+            std::fs::create_dir_all(p)?;
+            if let Ok(mut d) = self.dirs.lock() {
+                d.insert(p.to_owned());
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds one file.
     pub fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
         let rel = safe_relative(path)
             .ok_or_else(|| io::Error::other(format!("unsafe output path: {path}")))?;
         let h = hash(bytes);
-        let target = self.staging.join(&rel);
-        if let Some(p) = target.parent() {
-            let known = self.dirs.lock().map(|d| d.contains(p)).unwrap_or(false);
-            if !known {
-                std::fs::create_dir_all(p)?;
-                if let Ok(mut d) = self.dirs.lock() {
-                    d.insert(p.to_owned());
-                }
-            }
-        }
-        let unchanged = self.old.get(path) == Some(&h)
-            && std::fs::hard_link(self.dir.join(&rel), &target).is_ok();
+        let unchanged = self.old.get(path) == Some(&h) && self.dir.join(&rel).is_file();
         if !unchanged {
+            let target = self.staging.join(&rel);
+            if let Some(p) = target.parent() {
+                self.ensure_dir(p)?;
+            }
             std::fs::write(&target, bytes)?;
-            self.written.fetch_add(1, Ordering::Relaxed);
         }
         self.files
             .lock()
             .map_err(|_| io::Error::other("writer poisoned"))?
-            .push((path.to_owned(), h, bytes.len() as u64));
+            .push((path.to_owned(), h, bytes.len() as u64, !unchanged));
         Ok(())
     }
 
@@ -150,7 +154,7 @@ impl Writer {
         let mut v: Vec<String> = self
             .files
             .lock()
-            .map(|f| f.iter().map(|(p, _, _)| p.clone()).collect())
+            .map(|f| f.iter().map(|(p, ..)| p.clone()).collect())
             .unwrap_or_default();
         v.sort();
         v
@@ -171,27 +175,67 @@ impl Writer {
             )));
         }
         let mut manifest = String::with_capacity(files.len() * 100);
-        for (p, h, _) in &files {
+        for (p, h, ..) in &files {
             manifest.push_str(h);
             manifest.push('\t');
             manifest.push_str(p);
             manifest.push('\n');
         }
-        std::fs::write(self.staging.join(MANIFEST), manifest)?;
-        let new_paths: BTreeSet<&str> = files.iter().map(|(p, _, _)| p.as_str()).collect();
+        let new_paths: BTreeSet<&str> = files.iter().map(|(p, ..)| p.as_str()).collect();
+        let stale: Vec<&String> = self
+            .old
+            .keys()
+            .filter(|p| !new_paths.contains(p.as_str()))
+            .collect();
         let stats = WriteStats {
             files: files.len(),
-            bytes: files.iter().map(|(_, _, n)| n).sum(),
-            written: self.written.load(Ordering::Relaxed),
-            removed: self
-                .old
-                .keys()
-                .filter(|p| !new_paths.contains(p.as_str()))
-                .count(),
+            bytes: files.iter().map(|(_, _, n, _)| n).sum(),
+            written: files.iter().filter(|f| f.3).count(),
+            removed: stale.len(),
         };
-        swap(&self.staging, &self.dir, &self.parent, &self.name)?;
+        if self.fresh {
+            std::fs::write(self.staging.join(MANIFEST), manifest)?;
+            std::fs::rename(&self.staging, &self.dir)?;
+        } else {
+            self.apply(&files, &stale, &manifest)?;
+        }
         self.committed = true;
         Ok(stats)
+    }
+
+    /// Moves staged files into the live folder and removes stale ones.
+    fn apply(
+        &self,
+        files: &[(String, String, u64, bool)],
+        stale: &[&String],
+        manifest: &str,
+    ) -> io::Result<()> {
+        let mut made = BTreeSet::new();
+        for (path, ..) in files.iter().filter(|f| f.3) {
+            let target = self.dir.join(path);
+            if let Some(p) = target.parent()
+                && made.insert(p.to_owned())
+            {
+                std::fs::create_dir_all(p)?;
+            }
+            std::fs::rename(self.staging.join(path), &target)?;
+        }
+        for path in stale {
+            let target = self.dir.join(path);
+            let _ = std::fs::remove_file(&target);
+            // Folders left empty by removed pages go too (never the site root).
+            let mut dir = target.parent();
+            while let Some(d) = dir {
+                if d == self.dir || std::fs::remove_dir(d).is_err() {
+                    break;
+                }
+                dir = d.parent();
+            }
+        }
+        let tmp = self.staging.join(MANIFEST);
+        std::fs::write(&tmp, manifest)?;
+        std::fs::rename(&tmp, self.dir.join(MANIFEST))?;
+        std::fs::remove_dir_all(&self.staging)
     }
 }
 
@@ -201,22 +245,6 @@ impl Drop for Writer {
             let _ = std::fs::remove_dir_all(&self.staging);
         }
     }
-}
-
-/// Replaces `dir` by `staging`: two renames, the old tree removed afterwards.
-fn swap(staging: &Path, dir: &Path, parent: &Path, name: &str) -> io::Result<()> {
-    if dir.exists() {
-        let retired = parent.join(format!(".{name}.old"));
-        if retired.exists() {
-            std::fs::remove_dir_all(&retired)?;
-        }
-        std::fs::rename(dir, &retired)?;
-        std::fs::rename(staging, dir)?;
-        std::fs::remove_dir_all(&retired)?;
-    } else {
-        std::fs::rename(staging, dir)?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]
