@@ -240,6 +240,12 @@ pub fn render_site(
         r.put(&a.path, &a.bytes)?;
     }
     media(cat).try_for_each(|o| r.put(&o.path, &o.bytes))?;
+    // Each model is converted for templates once and shared by both languages' pages.
+    let codes: Vec<Mj> = cat
+        .entries
+        .par_iter()
+        .map(|e| Mj::from_serialize(&e.code))
+        .collect();
     for lang in &config.languages {
         let t = &theme.i18n[lang];
         let title = match lang.as_str() {
@@ -271,18 +277,27 @@ pub fn render_site(
         let cards: Vec<Card> = cat
             .entries
             .par_iter()
-            .map(|e| card(e, lang, default, t))
+            .enumerate()
+            .map(|(i, e)| card(i, e, lang, default, t))
             .collect();
+        let cards_v: Vec<Mj> = cards.par_iter().map(Mj::from_serialize).collect();
+        let prepared = view::Prepared {
+            cat,
+            codes: &codes,
+            cards: &cards_v,
+            default,
+            edit_template: &config.edit_url,
+        };
         tracing::debug!(lang, "rendering");
-        cat.entries.par_iter().try_for_each(|e| {
-            let v = view::entry_view(cat, e, lang, default, t, &config.edit_url);
+        cat.entries.par_iter().enumerate().try_for_each(|(i, e)| {
+            let v = view::entry_view(&prepared, i, e, lang, t);
             let path = entry_path(lang, &e.slug);
             let page = r.page(&site, path.clone(), v.card.name.clone(), v.card.short.clone());
             r.page_to(&path, "entry.html", context! { site => site_v.clone(), page => Mj::from_serialize(&page), entry => Mj::from_serialize(&v) })
         })?;
         tracing::debug!(lang, "entry pages done");
-        lists(&r, &site, &site_v, &cards)?;
-        facet_pages(&r, &site, &site_v, &cards, cat)?;
+        lists(&r, &site, &site_v, &cards, &cards_v)?;
+        facet_pages(&r, &site, &site_v, &cards, &cards_v, cat)?;
         tracing::debug!(lang, "lists and facets done");
         home(&r, &site, &site_v, &cards, cat)?;
         for p in cat.pages.iter().filter(|p| &p.lang == lang) {
@@ -398,6 +413,7 @@ fn paged(
     site_v: &Mj,
     listing: Listing,
     cards: &[&Card],
+    values: &[Mj],
 ) -> Result<(), BuildError> {
     let Listing {
         base,
@@ -408,11 +424,11 @@ fn paged(
     let size = r.config.page_size;
     let pages = cards.len().div_ceil(size).max(1);
     (1..=pages).into_par_iter().try_for_each(|n| {
-        let chunk: Vec<&Card> = cards
+        let chunk: Vec<Mj> = cards
             .iter()
             .skip((n - 1) * size)
             .take(size)
-            .copied()
+            .map(|c| values[c.index].clone())
             .collect();
         let path = page_url(base, n);
         let pagination = Pagination {
@@ -437,7 +453,7 @@ fn paged(
         let ctx = context! {
             site => site_v.clone(),
             page => Mj::from_serialize(&page),
-            entries => Mj::from_serialize(&chunk),
+            entries => Mj::from(chunk),
             pagination => Mj::from_serialize(&pagination),
             total => cards.len(),
             ..extra.clone()
@@ -463,7 +479,13 @@ struct SortLink {
     current: bool,
 }
 
-fn lists(r: &Renderer, site: &SiteCtx, site_v: &Mj, cards: &[Card]) -> Result<(), BuildError> {
+fn lists(
+    r: &Renderer,
+    site: &SiteCtx,
+    site_v: &Mj,
+    cards: &[Card],
+    values: &[Mj],
+) -> Result<(), BuildError> {
     let lang = site.lang;
     let base_of = |s: &str| {
         if s == "name" {
@@ -498,7 +520,7 @@ fn lists(r: &Renderer, site: &SiteCtx, site_v: &Mj, cards: &[Card]) -> Result<()
             template: "list.html",
             extra: context! { sorts => Mj::from_serialize(&sorts) },
         };
-        paged(r, site, site_v, listing, &sorted)?;
+        paged(r, site, site_v, listing, &sorted, values)?;
     }
     Ok(())
 }
@@ -565,6 +587,7 @@ fn facet_pages(
     site: &SiteCtx,
     site_v: &Mj,
     cards: &[Card],
+    values: &[Mj],
     cat: &Catalogue,
 ) -> Result<(), BuildError> {
     let index = facet_index(site, cat);
@@ -585,7 +608,7 @@ fn facet_pages(
                 template: "facet.html",
                 extra,
             };
-            paged(r, site, site_v, listing, &entries)
+            paged(r, site, site_v, listing, &entries, values)
         })?;
     }
     Ok(())
