@@ -131,6 +131,7 @@ pub fn run_build(args: BuildArgs) -> u8 {
     }
     let options = crate::site::BuildOptions {
         keep_going: args.keep_going,
+        progress: true,
     };
     match crate::site::build(&config, &options) {
         Ok(summary) => {

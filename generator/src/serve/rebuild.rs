@@ -137,7 +137,13 @@ impl Builder {
                 printed: true,
             };
         }
-        match site::build(&config, &BuildOptions { keep_going: true }) {
+        match site::build(
+            &config,
+            &BuildOptions {
+                keep_going: true,
+                progress: false,
+            },
+        ) {
             Ok(summary) => {
                 self.left_out = invalid;
                 let problem = (!self.left_out.is_empty()).then(|| Problem {

@@ -5,6 +5,7 @@ pub mod exports;
 pub mod facets;
 pub mod markdown;
 pub mod output;
+pub mod progress;
 pub mod theme;
 pub mod view;
 
@@ -43,6 +44,8 @@ pub enum BuildError {
 pub struct BuildOptions {
     /// Leave out entries with errors instead of failing.
     pub keep_going: bool,
+    /// Show a progress line on a terminal.
+    pub progress: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -87,7 +90,14 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<Summary, BuildEr
         source,
     };
     let writer = Writer::begin(&config.output_dir).map_err(write_err)?;
-    let pages = render_site(&cat, config, &theme, &writer)?;
+    // Entry pages dominate large catalogues: about 1.6 pages per entry and language.
+    let progress = progress::Progress::start(
+        options.progress,
+        cat.entries.len() * config.languages.len() * 16 / 10 + 100,
+    );
+    let rendered = render_site(&cat, config, &theme, &writer, progress.counter());
+    progress.finish();
+    let pages = rendered?;
     tracing::debug!(elapsed = ?started.elapsed(), pages, "rendered");
     let stats = writer.commit().map_err(write_err)?;
     tracing::debug!(elapsed = ?started.elapsed(), "written");
@@ -151,7 +161,7 @@ struct Renderer<'a> {
     theme: &'a Theme,
     config: &'a Config,
     out: &'a Writer,
-    pages: std::sync::atomic::AtomicUsize,
+    pages: &'a std::sync::atomic::AtomicUsize,
 }
 
 impl Renderer<'_> {
@@ -228,12 +238,13 @@ pub fn render_site(
     config: &Config,
     theme: &Theme,
     out: &Writer,
+    pages: &std::sync::atomic::AtomicUsize,
 ) -> Result<usize, BuildError> {
     let r = Renderer {
         theme,
         config,
         out,
-        pages: Default::default(),
+        pages,
     };
     let default = config.languages[0].as_str();
     for a in &theme.asset_outputs {
