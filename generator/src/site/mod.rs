@@ -321,6 +321,7 @@ pub fn render_site(
                 context! { site => site_v.clone(), page => Mj::from_serialize(&page), body },
             )?;
         }
+        search(&r, &site, &site_v, &cards, cat)?;
         let path = format!("/{lang}/compare/");
         let page = r.page(
             &site,
@@ -671,4 +672,64 @@ fn home(
             facets => Mj::from_serialize(&facets),
         },
     )
+}
+
+#[derive(Serialize)]
+struct SearchItem<'a> {
+    url: &'a str,
+    name: &'a str,
+    short: &'a str,
+    features: String,
+    categories: String,
+    status: &'a str,
+    license: &'a str,
+}
+
+/// The search page and the compact list it searches (`/data/search/<lang>.json`).
+fn search(
+    r: &Renderer,
+    site: &SiteCtx,
+    site_v: &Mj,
+    cards: &[Card],
+    cat: &Catalogue,
+) -> Result<(), BuildError> {
+    let items: Vec<SearchItem> = cards
+        .iter()
+        .zip(&cat.entries)
+        .map(|(c, e)| {
+            let d = view::description(e, site.lang, &r.config.languages[0]).map(|(_, d)| d);
+            SearchItem {
+                url: &c.url,
+                name: &c.name,
+                short: &c.short,
+                features: d.map(|d| d.features.join(" · ")).unwrap_or_default(),
+                categories: e
+                    .code
+                    .categories
+                    .iter()
+                    .map(|v| label(site.t, "category", v))
+                    .collect::<Vec<_>>()
+                    .join(" · "),
+                status: &c.status.label,
+                license: &c.license,
+            }
+        })
+        .collect();
+    let json = serde_json::to_vec(&items).map_err(|e| BuildError::Render {
+        template: "search index".into(),
+        message: e.to_string(),
+    })?;
+    r.put(&format!("data/search/{}.json", site.lang), &json)?;
+    let facets: Vec<Value> = FACETS
+        .iter()
+        .map(|f| serde_json::json!({"label": label(site.t, "facet", f.key), "url": format!("/{}/{}/", site.lang, f.key)}))
+        .collect();
+    let path = format!("/{}/search/", site.lang);
+    let page = r.page(
+        site,
+        path.clone(),
+        t_str(site.t, "ui", "search_title"),
+        String::new(),
+    );
+    r.page_to(&path, "search.html", context! { site => site_v.clone(), page => Mj::from_serialize(&page), facets => Mj::from_serialize(&facets) })
 }
