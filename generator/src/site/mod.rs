@@ -474,7 +474,7 @@ fn paged(
     })
 }
 
-const SORTS: &[&str] = &["name", "released"];
+const SORTS: &[&str] = &["name", "updated", "released"];
 
 /// Orders cards by folded name, then slug (names can repeat).
 fn by_name(a: &&Card, b: &&Card) -> std::cmp::Ordering {
@@ -514,6 +514,9 @@ fn lists(
                     .cmp(&a.release_date)
                     .then_with(|| by_name(a, b))
             }),
+            "updated" => {
+                sorted.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| by_name(a, b)))
+            }
             _ => sorted.sort_by(by_name),
         }
         let sorts: Vec<SortLink> = SORTS
@@ -633,13 +636,16 @@ fn home(
     cards: &[Card],
     cat: &Catalogue,
 ) -> Result<(), BuildError> {
-    let mut newest: Vec<&Card> = cards.iter().collect();
-    newest.sort_by(|a, b| {
-        b.release_date
-            .cmp(&a.release_date)
-            .then_with(|| a.slug.cmp(&b.slug))
-    });
-    newest.truncate(6);
+    // Newest in the catalogue, recently changed entries, latest releases: six each.
+    let top = |key: fn(&Card) -> &Option<String>| {
+        let mut v: Vec<&Card> = cards.iter().filter(|c| key(c).is_some()).collect();
+        v.sort_by(|a, b| key(b).cmp(key(a)).then_with(|| a.slug.cmp(&b.slug)));
+        v.truncate(6);
+        v
+    };
+    let added = top(|c| &c.added);
+    let updated = top(|c| &c.updated);
+    let newest = top(|c| &c.release_date);
     let index = facet_index(site, cat);
     let categories: Vec<FacetValue> = index
         .iter()
@@ -667,6 +673,8 @@ fn home(
             site => site_v.clone(),
             page => Mj::from_serialize(&page),
             newest => Mj::from_serialize(&newest),
+            added => Mj::from_serialize(&added),
+            updated => Mj::from_serialize(&updated),
             categories => Mj::from_serialize(&categories),
             counts,
             facets => Mj::from_serialize(&facets),

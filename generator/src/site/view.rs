@@ -71,6 +71,9 @@ pub struct Card {
     pub software_type: String,
     pub release_date: Option<String>,
     pub version: Option<String>,
+    /// Added to / last changed in the catalogue (`YYYY-MM-DD`), from git.
+    pub added: Option<String>,
+    pub updated: Option<String>,
     /// Name folded for sorting (umlauts transliterated, case ignored).
     #[serde(skip)]
     pub sort_key: String,
@@ -93,6 +96,8 @@ pub fn card(index: usize, e: &Entry, lang: &str, default: &str, t: &Value) -> Ca
         slug: e.slug.clone(),
         sort_key: crate::site::facets::slugify(&name),
         index,
+        added: e.dates.added.clone(),
+        updated: e.dates.updated.clone(),
         name,
         url: entry_path(lang, &e.slug),
         short,

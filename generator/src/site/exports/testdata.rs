@@ -23,6 +23,7 @@ fn entry(slug: &str, code: PublicCode) -> Entry {
         dependency_links: Vec::new(),
         based_on_links: Vec::new(),
         variants: Vec::new(),
+        dates: Default::default(),
     }
 }
 
