@@ -231,3 +231,74 @@ fn the_demo_catalogue_is_valid_under_strict() {
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert!(v["summary"]["files"].as_u64().unwrap() >= 40);
 }
+
+/// A tiny HTTP server on 127.0.0.1: `/ok…` answers 200, everything else 404.
+fn local_server() -> (String, std::thread::JoinHandle<()>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let handle = std::thread::spawn(move || {
+        // Bounded: the test makes a handful of requests.
+        for stream in listener.incoming().take(16) {
+            let Ok(mut s) = stream else { continue };
+            let mut buf = [0u8; 2048];
+            let n = s.read(&mut buf).unwrap_or(0);
+            let req = String::from_utf8_lossy(&buf[..n]);
+            let path = req.split_whitespace().nth(1).unwrap_or("/");
+            let status = if path.starts_with("/ok") {
+                "200 OK"
+            } else {
+                "404 Not Found"
+            };
+            let _ = write!(
+                s,
+                "HTTP/1.1 {status}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+            );
+        }
+    });
+    (base, handle)
+}
+
+#[test]
+fn network_checks_only_warn() {
+    let (base, _server) = local_server();
+    let c = Catalogue::new("net");
+    let text = valid("Net", &format!("{base}/ok-repo")).replace(
+        "logo: logo.svg\n",
+        &format!("logo: logo.svg\nlandingURL: \"{base}/missing\"\n"),
+    );
+    c.entry("net", &text);
+    let out = Command::new(env!("CARGO_BIN_EXE_allmende"))
+        .args(["check", "--network", "--format", "json", "content"])
+        .current_dir(&c.0)
+        .env("ALLMENDE_NETWORK_ALLOW_PRIVATE", "1")
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "an unreachable page is no error: {v}"
+    );
+    let findings = v["files"][0]["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{v}");
+    assert_eq!(findings[0]["key"], "landingURL");
+    assert_eq!(findings[0]["severity"], "warning");
+    assert!(
+        findings[0]["message"].as_str().unwrap().contains("404"),
+        "{v}"
+    );
+    // Without the test switch, loopback addresses are never probed (entries are untrusted).
+    let (_, out, _) = allmende(&["check", "--network", "--format", "json", "content"], &c.0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let msgs: Vec<&str> = v["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        msgs.iter().all(|m| m.contains("private address")),
+        "{msgs:?}"
+    );
+}
