@@ -40,7 +40,13 @@ export async function start() {
  * on `page.problems`, so tests can require a page to load cleanly.
  */
 export async function newPage(browser, options = {}) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "de-DE", ...options });
+  // Reduced motion turns off smooth scrolling, so a focused element is on screen at once.
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 900 },
+    locale: "de-DE",
+    reducedMotion: "reduce",
+    ...options,
+  });
   const page = await context.newPage();
   page.problems = [];
   page.on("pageerror", (e) => page.problems.push(`uncaught: ${e.message}`));
