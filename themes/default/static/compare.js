@@ -24,7 +24,10 @@ function sync(list) {
 function initToggles() {
   sync(load());
   for (const box of boxes) {
-    box.closest(".compare-toggle").hidden = false;
+    const toggle = box.closest(".compare-toggle");
+    toggle.hidden = false;
+    const fallback = toggle.parentElement.querySelector(".compare-fallback");
+    if (fallback) fallback.hidden = true;
     box.addEventListener("change", () => {
       let list = load().filter((s) => s !== box.dataset.compare);
       if (box.checked) list.push(box.dataset.compare);
