@@ -6,6 +6,7 @@ use crate::config::Config;
 use crate::report::{self, Format};
 use clap::{Parser, Subcommand};
 use std::io::IsTerminal;
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -26,6 +27,23 @@ pub enum Command {
     Check(CheckArgs),
     /// Render the catalogue website into the output folder.
     Build(BuildArgs),
+    /// Build the site, serve it on this machine and rebuild it when the content changes.
+    Serve(ServeArgs),
+}
+
+#[derive(clap::Args)]
+pub struct ServeArgs {
+    #[arg(long, default_value = "site.toml")]
+    pub config: PathBuf,
+    /// Address and port to listen on; only loopback addresses unless --public is given.
+    #[arg(long, default_value = "127.0.0.1:8080", value_parser = crate::serve::parse_listen)]
+    pub listen: SocketAddr,
+    /// Allow a non-loopback --listen address, reachable from other machines.
+    #[arg(long)]
+    pub public: bool,
+    /// Build once and serve, without rebuilding on changes.
+    #[arg(long)]
+    pub no_watch: bool,
 }
 
 #[derive(clap::Args)]
@@ -70,7 +88,17 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Check(args) => ExitCode::from(run_check(args)),
         Command::Build(args) => ExitCode::from(run_build(args)),
+        Command::Serve(args) => ExitCode::from(run_serve(args)),
     }
+}
+
+pub fn run_serve(args: ServeArgs) -> u8 {
+    crate::serve::run(crate::serve::Options {
+        config: args.config,
+        listen: args.listen,
+        public: args.public,
+        watch: !args.no_watch,
+    })
 }
 
 /// Loads site.toml (missing is fine unless named explicitly) and applies folder overrides.
@@ -103,6 +131,7 @@ pub fn run_build(args: BuildArgs) -> u8 {
     }
     let options = crate::site::BuildOptions {
         keep_going: args.keep_going,
+        progress: true,
     };
     match crate::site::build(&config, &options) {
         Ok(summary) => {

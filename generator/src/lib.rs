@@ -6,4 +6,5 @@ pub mod check;
 pub mod cli;
 pub mod config;
 pub mod report;
+pub mod serve;
 pub mod site;

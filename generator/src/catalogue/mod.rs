@@ -2,6 +2,7 @@
 //! between them (dependencies, variants, related software) and the content pages.
 //! Built from `content/` in one direction: load → validate → model.
 
+pub mod history;
 pub mod pages;
 pub mod relations;
 
@@ -26,6 +27,8 @@ pub struct Entry {
     pub based_on_links: Vec<Option<usize>>,
     /// Entries whose `isBasedOn` names this one.
     pub variants: Vec<usize>,
+    /// When the entry was added to and last changed in the catalogue (from git).
+    pub dates: history::Dates,
 }
 
 #[derive(Debug, Default)]
@@ -69,9 +72,14 @@ pub fn load(content_dir: &Path) -> Result<(Catalogue, Vec<Checked>), LoadError> 
                 dependency_links: Vec::new(),
                 based_on_links: Vec::new(),
                 variants: Vec::new(),
+                dates: history::Dates::default(),
             })
         })
         .collect();
+    let mut dates = history::read(content_dir);
+    for e in &mut entries {
+        e.dates = dates.remove(&e.slug).unwrap_or_default();
+    }
     entries.sort_by(|a, b| a.slug.cmp(&b.slug));
     relations::link(&mut entries);
     let pages = pages::load(&content_dir.join("pages"))?;

@@ -4,7 +4,7 @@
 
 use super::Entry;
 use crate::check::catalogue::normalise_url;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 pub const RELATED: usize = 5;
 /// Terms per entry used for relatedness: the rarest ones say most about an entry.
@@ -109,43 +109,58 @@ fn related(entries: &[Entry]) -> Vec<Vec<usize>> {
                 .collect()
         })
         .collect();
-    let mut postings: BTreeMap<String, Vec<(usize, f32)>> = BTreeMap::new();
+    // Postings per feature (category or term), features numbered once.
+    let mut ids: HashMap<String, usize> = HashMap::new();
+    let mut postings: Vec<Vec<(usize, f32)>> = Vec::new();
+    let mut keys: Vec<Vec<(usize, f32)>> = Vec::with_capacity(n);
     for (i, e) in entries.iter().enumerate() {
-        for c in &e.code.categories {
-            postings.entry(format!("c:{c}")).or_default().push((i, 3.0));
+        let features = e
+            .code
+            .categories
+            .iter()
+            .map(|c| (format!("c:{c}"), 1.0, 3.0))
+            .chain(picked[i].iter().map(|&(t, w)| (format!("t:{t}"), w, w)));
+        let mut mine = Vec::new();
+        for (name, query_weight, doc_weight) in features {
+            let next = postings.len();
+            let id = *ids.entry(name).or_insert(next);
+            if id == next {
+                postings.push(Vec::new());
+            }
+            postings[id].push((i, doc_weight));
+            mine.push((id, query_weight));
         }
-        for &(t, w) in &picked[i] {
-            postings.entry(format!("t:{t}")).or_default().push((i, w));
-        }
+        keys.push(mine);
     }
-    let keys: Vec<Vec<(String, f32)>> = entries
-        .iter()
-        .enumerate()
-        .map(|(i, e)| {
-            e.code
-                .categories
-                .iter()
-                .map(|c| (format!("c:{c}"), 1.0))
-                .chain(picked[i].iter().map(|&(t, w)| (format!("t:{t}"), w)))
-                .collect()
-        })
-        .collect();
+    let order = |a: &(usize, f32), b: &(usize, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
     (0..n)
         .into_par_iter()
-        .map(|i| {
-            let mut score: HashMap<usize, f32> = HashMap::new();
-            for (key, w) in &keys[i] {
-                for &(j, wj) in &postings[key] {
-                    if j != i {
-                        *score.entry(j).or_default() += w * wj;
+        .map_init(
+            || (vec![0f32; n], Vec::new()),
+            |(score, touched), i| {
+                for &(id, w) in &keys[i] {
+                    for &(j, wj) in &postings[id] {
+                        if j != i {
+                            if score[j] == 0.0 {
+                                touched.push(j);
+                            }
+                            score[j] += w * wj;
+                        }
                     }
                 }
-            }
-            let mut best: Vec<(usize, f32)> = score.into_iter().collect();
-            // Ties broken by catalogue order, so the result is the same on every build.
-            best.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-            best.truncate(RELATED);
-            best.into_iter().map(|(j, _)| j).collect()
-        })
+                let mut best: Vec<(usize, f32)> = touched.iter().map(|&j| (j, score[j])).collect();
+                for &j in touched.iter() {
+                    score[j] = 0.0;
+                }
+                touched.clear();
+                // Ties broken by catalogue order, so the result is the same on every build.
+                if best.len() > RELATED {
+                    best.select_nth_unstable_by(RELATED - 1, order);
+                    best.truncate(RELATED);
+                }
+                best.sort_by(order);
+                best.into_iter().map(|(j, _)| j).collect()
+            },
+        )
         .collect()
 }

@@ -57,21 +57,39 @@ pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CheckError> {
             return Err(CheckError::NotFound { path: path.clone() });
         }
         let before = files.len();
-        for entry in walkdir::WalkDir::new(path).sort_by_file_name() {
-            let entry = entry.map_err(|source| CheckError::Walk {
-                path: path.clone(),
-                source,
-            })?;
-            let name = entry.file_name().to_string_lossy();
-            if entry.file_type().is_file() && FILE_NAMES.contains(&name.as_ref()) {
-                files.push(entry.into_path());
-            }
-        }
+        files.extend(find_in(path).map_err(|source| CheckError::Walk {
+            path: path.clone(),
+            source,
+        })?);
         if files.len() == before {
             return Err(CheckError::Empty { path: path.clone() });
         }
     }
     files.dedup();
+    Ok(files)
+}
+
+/// publiccode.yml files under `dir`, sorted. Sub-folders are searched in parallel: a
+/// catalogue is one folder per entry, and listing ten thousand folders one by one is
+/// most of the time a check takes.
+fn find_in(dir: &Path) -> Result<Vec<PathBuf>, walkdir::Error> {
+    let mut files = Vec::new();
+    let mut subdirs = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).min_depth(1).max_depth(1) {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy();
+        if entry.file_type().is_dir() {
+            subdirs.push(entry.into_path());
+        } else if entry.file_type().is_file() && FILE_NAMES.contains(&name.as_ref()) {
+            files.push(entry.into_path());
+        }
+    }
+    let nested: Vec<Vec<PathBuf>> = subdirs
+        .par_iter()
+        .map(|d| find_in(d))
+        .collect::<Result<_, _>>()?;
+    files.extend(nested.into_iter().flatten());
+    files.sort();
     Ok(files)
 }
 

@@ -5,16 +5,18 @@ pub mod exports;
 pub mod facets;
 pub mod markdown;
 pub mod output;
+pub mod progress;
 pub mod theme;
 pub mod view;
 
 use crate::catalogue::{self, Catalogue};
 use crate::config::Config;
 use facets::{FACETS, slugify};
-use output::Output;
+use minijinja::{Value as Mj, context};
+use output::{Output, Writer};
 use rayon::prelude::*;
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -42,6 +44,8 @@ pub enum BuildError {
 pub struct BuildOptions {
     /// Leave out entries with errors instead of failing.
     pub keep_going: bool,
+    /// Show a progress line on a terminal.
+    pub progress: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -74,19 +78,29 @@ impl std::fmt::Display for Summary {
 pub fn build(config: &Config, options: &BuildOptions) -> Result<Summary, BuildError> {
     let started = Instant::now();
     let (cat, checked) = catalogue::load(&config.content_dir)?;
+    tracing::debug!(elapsed = ?started.elapsed(), entries = cat.entries.len(), "catalogue loaded");
     let invalid = checked.iter().filter(|c| c.report.model.is_none()).count();
     if invalid > 0 && !options.keep_going {
         return Err(BuildError::InvalidEntries { count: invalid });
     }
     let theme_dir = config.root.join("themes").join(&config.theme);
     let theme = theme::load(&theme_dir, &config.languages)?;
-    let outputs = render_site(&cat, config, &theme)?;
-    let pages = outputs.iter().filter(|o| o.path.ends_with(".html")).count();
-    let stats =
-        output::write(&config.output_dir, &outputs).map_err(|source| BuildError::Write {
-            path: config.output_dir.clone(),
-            source,
-        })?;
+    let write_err = |source| BuildError::Write {
+        path: config.output_dir.clone(),
+        source,
+    };
+    let writer = Writer::begin(&config.output_dir).map_err(write_err)?;
+    // Entry pages dominate large catalogues: about 1.6 pages per entry and language.
+    let progress = progress::Progress::start(
+        options.progress,
+        cat.entries.len() * config.languages.len() * 16 / 10 + 100,
+    );
+    let rendered = render_site(&cat, config, &theme, &writer, progress.counter());
+    progress.finish();
+    let pages = rendered?;
+    tracing::debug!(elapsed = ?started.elapsed(), pages, "rendered");
+    let stats = writer.commit().map_err(write_err)?;
+    tracing::debug!(elapsed = ?started.elapsed(), "written");
     Ok(Summary {
         entries: cat.entries.len(),
         pages,
@@ -146,10 +160,14 @@ pub fn absolute(base_url: &str, path: &str) -> String {
 struct Renderer<'a> {
     theme: &'a Theme,
     config: &'a Config,
+    out: &'a Writer,
+    pages: &'a std::sync::atomic::AtomicUsize,
 }
 
 impl Renderer<'_> {
-    fn render(&self, template: &str, ctx: Value) -> Result<Vec<u8>, BuildError> {
+    /// Renders `template` with `ctx` into the site at `path` (a page URL like `/de/x/`
+    /// or a file name).
+    fn page_to(&self, path: &str, template: &str, ctx: Mj) -> Result<(), BuildError> {
         let tmpl = self
             .theme
             .env
@@ -158,11 +176,26 @@ impl Renderer<'_> {
                 template: template.to_owned(),
                 message: e.to_string(),
             })?;
-        tmpl.render(minijinja::Value::from_serialize(&ctx))
-            .map(String::into_bytes)
-            .map_err(|e| BuildError::Render {
-                template: template.to_owned(),
-                message: format!("{e:#}"),
+        let html = tmpl.render(ctx).map_err(|e| BuildError::Render {
+            template: template.to_owned(),
+            message: format!("{e:#}"),
+        })?;
+        let file = if path.ends_with('/') {
+            file_of(path)
+        } else {
+            path.trim_start_matches('/').to_owned()
+        };
+        self.pages
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.put(&file, html.as_bytes())
+    }
+
+    fn put(&self, file: &str, bytes: &[u8]) -> Result<(), BuildError> {
+        self.out
+            .put(file, bytes)
+            .map_err(|source| BuildError::Write {
+                path: self.config.output_dir.join(file),
+                source,
             })
     }
 
@@ -199,15 +232,31 @@ fn t_str(t: &Value, table: &str, key: &str) -> String {
     label(t, table, key)
 }
 
+/// Renders every page and file of the site into `out`; returns the number of HTML pages.
 pub fn render_site(
     cat: &Catalogue,
     config: &Config,
     theme: &Theme,
-) -> Result<Vec<Output>, BuildError> {
-    let r = Renderer { theme, config };
+    out: &Writer,
+    pages: &std::sync::atomic::AtomicUsize,
+) -> Result<usize, BuildError> {
+    let r = Renderer {
+        theme,
+        config,
+        out,
+        pages,
+    };
     let default = config.languages[0].as_str();
-    let mut outputs: Vec<Output> = theme.asset_outputs.clone();
-    outputs.extend(media(cat));
+    for a in &theme.asset_outputs {
+        r.put(&a.path, &a.bytes)?;
+    }
+    media(cat).try_for_each(|o| r.put(&o.path, &o.bytes))?;
+    // Each model is converted for templates once and shared by both languages' pages.
+    let codes: Vec<Mj> = cat
+        .entries
+        .par_iter()
+        .map(|e| Mj::from_serialize(&e.code))
+        .collect();
     for lang in &config.languages {
         let t = &theme.i18n[lang];
         let title = match lang.as_str() {
@@ -234,47 +283,45 @@ pub fn render_site(
                 .collect(),
             entries: cat.entries.len(),
         };
+        // Converted once per language; minijinja values are shared, not copied, per page.
+        let site_v = Mj::from_serialize(&site);
         let cards: Vec<Card> = cat
             .entries
             .par_iter()
-            .map(|e| card(e, lang, default, t))
+            .enumerate()
+            .map(|(i, e)| card(i, e, lang, default, t))
             .collect();
-        // Entry pages: the bulk of the work.
-        let entry_pages: Result<Vec<Output>, BuildError> = cat
-            .entries
-            .par_iter()
-            .map(|e| {
-                let v = view::entry_view(cat, e, lang, default, t, &config.edit_url);
-                let path = entry_path(lang, &e.slug);
-                let page = r.page(
-                    &site,
-                    path.clone(),
-                    v.card.name.clone(),
-                    v.card.short.clone(),
-                );
-                let bytes = r.render(
-                    "entry.html",
-                    json!({"site": site, "page": page, "entry": v}),
-                )?;
-                Ok(Output::new(file_of(&path), bytes))
-            })
-            .collect();
-        outputs.extend(entry_pages?);
-        outputs.extend(lists(&r, &site, &cards, cat)?);
-        outputs.extend(facet_pages(&r, &site, &cards, cat)?);
-        outputs.push(home(&r, &site, &cards, cat)?);
+        let cards_v: Vec<Mj> = cards.par_iter().map(Mj::from_serialize).collect();
+        let prepared = view::Prepared {
+            cat,
+            codes: &codes,
+            cards: &cards_v,
+            default,
+            edit_template: &config.edit_url,
+        };
+        tracing::debug!(lang, "rendering");
+        cat.entries.par_iter().enumerate().try_for_each(|(i, e)| {
+            let v = view::entry_view(&prepared, i, e, lang, t);
+            let path = entry_path(lang, &e.slug);
+            let page = r.page(&site, path.clone(), v.card.name.clone(), v.card.short.clone());
+            r.page_to(&path, "entry.html", context! { site => site_v.clone(), page => Mj::from_serialize(&page), entry => Mj::from_serialize(&v) })
+        })?;
+        tracing::debug!(lang, "entry pages done");
+        lists(&r, &site, &site_v, &cards, &cards_v)?;
+        facet_pages(&r, &site, &site_v, &cards, &cards_v, cat)?;
+        tracing::debug!(lang, "lists and facets done");
+        home(&r, &site, &site_v, &cards, cat)?;
         for p in cat.pages.iter().filter(|p| &p.lang == lang) {
             let path = format!("/{lang}/{}/", p.name);
             let page = r.page(&site, path.clone(), p.title.clone(), p.description.clone());
             let body = markdown::to_html(&p.markdown);
-            outputs.push(Output::new(
-                file_of(&path),
-                r.render(
-                    "page.html",
-                    json!({"site": site, "page": page, "body": body}),
-                )?,
-            ));
+            r.page_to(
+                &path,
+                "page.html",
+                context! { site => site_v.clone(), page => Mj::from_serialize(&page), body },
+            )?;
         }
+        search(&r, &site, &site_v, &cards, cat)?;
         let path = format!("/{lang}/compare/");
         let page = r.page(
             &site,
@@ -282,13 +329,7 @@ pub fn render_site(
             t_str(t, "ui", "compare_title"),
             String::new(),
         );
-        outputs.push(Output::new(
-            file_of(&path),
-            r.render(
-                "compare.html",
-                json!({"site": site, "page": page, "entries": cards}),
-            )?,
-        ));
+        r.page_to(&path, "compare.html", context! { site => site_v.clone(), page => Mj::from_serialize(&page), entries => Mj::from_serialize(&cards) })?;
         if lang.as_str() == default {
             let page = r.page(
                 &site,
@@ -296,46 +337,51 @@ pub fn render_site(
                 t_str(t, "ui", "not_found_title"),
                 String::new(),
             );
-            outputs.push(Output::new(
+            r.page_to(
                 "404.html",
-                r.render("404.html", json!({"site": site, "page": page}))?,
-            ));
+                "404.html",
+                context! { site => site_v.clone(), page => Mj::from_serialize(&page) },
+            )?;
             let page = r.page(&site, "/".into(), title.to_string(), String::new());
-            outputs.push(Output::new(
+            r.page_to(
                 "index.html",
-                r.render("root.html", json!({"site": site, "page": page}))?,
-            ));
+                "root.html",
+                context! { site => site_v.clone(), page => Mj::from_serialize(&page) },
+            )?;
         }
     }
-    outputs.extend(exports::all(cat, config));
-    outputs.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(outputs)
+    let html_paths: Vec<String> = out
+        .paths()
+        .into_iter()
+        .filter(|p| p.ends_with(".html") && p != "404.html" && p != "index.html")
+        .collect();
+    for o in exports::all(cat, config, &html_paths) {
+        r.put(&o.path, &o.bytes)?;
+    }
+    Ok(r.pages.load(std::sync::atomic::Ordering::Relaxed))
 }
 
 /// Logos and screenshots, published under `/media/<slug>/`.
-fn media(cat: &Catalogue) -> Vec<Output> {
-    cat.entries
-        .par_iter()
-        .flat_map_iter(|e| {
-            let files = e
-                .code
-                .logo
-                .iter()
-                .chain(
-                    e.code
-                        .description
-                        .values()
-                        .flat_map(|d| d.screenshots.iter()),
-                )
-                .filter(|f| !f.starts_with("http"))
-                .map(|f| f.trim_start_matches("./").to_owned())
-                .collect::<std::collections::BTreeSet<_>>();
-            files.into_iter().filter_map(move |f| {
-                let bytes = std::fs::read(e.dir.join(&f)).ok()?;
-                Some(Output::new(format!("media/{}/{f}", e.slug), bytes))
-            })
+fn media(cat: &Catalogue) -> impl ParallelIterator<Item = Output> + '_ {
+    cat.entries.par_iter().flat_map_iter(|e| {
+        let files = e
+            .code
+            .logo
+            .iter()
+            .chain(
+                e.code
+                    .description
+                    .values()
+                    .flat_map(|d| d.screenshots.iter()),
+            )
+            .filter(|f| !f.starts_with("http"))
+            .map(|f| f.trim_start_matches("./").to_owned())
+            .collect::<std::collections::BTreeSet<_>>();
+        files.into_iter().filter_map(move |f| {
+            let bytes = std::fs::read(e.dir.join(&f)).ok()?;
+            Some(Output::new(format!("media/{}/{f}", e.slug), bytes))
         })
-        .collect()
+    })
 }
 
 #[derive(Serialize)]
@@ -362,97 +408,136 @@ fn page_url(base: &str, n: usize) -> String {
     }
 }
 
-/// Paged listing of `cards` under `base` (`/de/software/`), rendered with `template`.
+/// Paged listing of `cards` under `base` (`/de/software/`), rendered with `template`;
+/// `extra` is merged into each page's context.
+/// One paged listing: where it lives, what it is called, how it is rendered.
+struct Listing<'a> {
+    base: &'a str,
+    title: &'a str,
+    template: &'a str,
+    /// Merged into each page's context.
+    extra: Mj,
+}
+
 fn paged(
     r: &Renderer,
     site: &SiteCtx,
-    base: &str,
-    title: &str,
+    site_v: &Mj,
+    listing: Listing,
     cards: &[&Card],
-    template: &str,
-    extra: &Value,
-) -> Result<Vec<Output>, BuildError> {
+    values: &[Mj],
+) -> Result<(), BuildError> {
+    let Listing {
+        base,
+        title,
+        template,
+        extra,
+    } = listing;
     let size = r.config.page_size;
     let pages = cards.len().div_ceil(size).max(1);
-    (1..=pages)
-        .into_par_iter()
-        .map(|n| {
-            let chunk: Vec<&Card> = cards.iter().skip((n - 1) * size).take(size).copied().collect();
-            let path = page_url(base, n);
-            let pagination = Pagination {
-                page: n,
-                pages,
-                prev: (n > 1).then(|| page_url(base, n - 1)),
-                next: (n < pages).then(|| page_url(base, n + 1)),
-                links: (1..=pages).map(|i| PageLink { number: i, url: page_url(base, i), current: i == n }).collect(),
-            };
-            let page_title = if n > 1 {
-                format!("{title} ({} {n}/{pages})", t_str(site.t, "ui", "page"))
-            } else {
-                title.to_owned()
-            };
-            let page = r.page(site, path.clone(), page_title, String::new());
-            let mut ctx = json!({"site": site, "page": page, "entries": chunk, "pagination": pagination, "total": cards.len()});
-            if let (Some(c), Some(e)) = (ctx.as_object_mut(), extra.as_object()) {
-                c.extend(e.clone());
-            }
-            Ok(Output::new(file_of(&path), r.render(template, ctx)?))
-        })
-        .collect()
+    (1..=pages).into_par_iter().try_for_each(|n| {
+        let chunk: Vec<Mj> = cards
+            .iter()
+            .skip((n - 1) * size)
+            .take(size)
+            .map(|c| values[c.index].clone())
+            .collect();
+        let path = page_url(base, n);
+        let pagination = Pagination {
+            page: n,
+            pages,
+            prev: (n > 1).then(|| page_url(base, n - 1)),
+            next: (n < pages).then(|| page_url(base, n + 1)),
+            links: (1..=pages)
+                .map(|i| PageLink {
+                    number: i,
+                    url: page_url(base, i),
+                    current: i == n,
+                })
+                .collect(),
+        };
+        let page_title = if n > 1 {
+            format!("{title} ({} {n}/{pages})", t_str(site.t, "ui", "page"))
+        } else {
+            title.to_owned()
+        };
+        let page = r.page(site, path.clone(), page_title, String::new());
+        let ctx = context! {
+            site => site_v.clone(),
+            page => Mj::from_serialize(&page),
+            entries => Mj::from(chunk),
+            pagination => Mj::from_serialize(&pagination),
+            total => cards.len(),
+            ..extra.clone()
+        };
+        r.page_to(&path, template, ctx)
+    })
 }
 
-const SORTS: &[&str] = &["name", "released"];
+const SORTS: &[&str] = &["name", "updated", "released"];
 
-fn sort_key(c: &Card) -> String {
-    slugify(&c.name)
+/// Orders cards by folded name, then slug (names can repeat).
+fn by_name(a: &&Card, b: &&Card) -> std::cmp::Ordering {
+    a.sort_key
+        .cmp(&b.sort_key)
+        .then_with(|| a.slug.cmp(&b.slug))
+}
+
+#[derive(Serialize)]
+struct SortLink {
+    key: &'static str,
+    label: String,
+    url: String,
+    current: bool,
 }
 
 fn lists(
     r: &Renderer,
     site: &SiteCtx,
+    site_v: &Mj,
     cards: &[Card],
-    _cat: &Catalogue,
-) -> Result<Vec<Output>, BuildError> {
+    values: &[Mj],
+) -> Result<(), BuildError> {
     let lang = site.lang;
-    let mut out = Vec::new();
+    let base_of = |s: &str| {
+        if s == "name" {
+            format!("/{lang}/software/")
+        } else {
+            format!("/{lang}/software/{s}/")
+        }
+    };
     for &sort in SORTS {
         let mut sorted: Vec<&Card> = cards.iter().collect();
         match sort {
             "released" => sorted.sort_by(|a, b| {
                 b.release_date
                     .cmp(&a.release_date)
-                    .then_with(|| sort_key(a).cmp(&sort_key(b)))
+                    .then_with(|| by_name(a, b))
             }),
-            _ => sorted.sort_by_key(|c| (sort_key(c), c.slug.clone())),
+            "updated" => {
+                sorted.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| by_name(a, b)))
+            }
+            _ => sorted.sort_by(by_name),
         }
-        let base = if sort == "name" {
-            format!("/{lang}/software/")
-        } else {
-            format!("/{lang}/software/{sort}/")
-        };
-        let sorts: Vec<Value> = SORTS
+        let sorts: Vec<SortLink> = SORTS
             .iter()
-            .map(|s| {
-                json!({
-                    "key": s,
-                    "label": t_str(site.t, "sort", s),
-                    "url": if *s == "name" { format!("/{lang}/software/") } else { format!("/{lang}/software/{s}/") },
-                    "current": *s == sort,
-                })
+            .map(|&s| SortLink {
+                key: s,
+                label: t_str(site.t, "sort", s),
+                url: base_of(s),
+                current: s == sort,
             })
             .collect();
         let title = t_str(site.t, "ui", "catalogue");
-        out.extend(paged(
-            r,
-            site,
-            &base,
-            &title,
-            &sorted,
-            "list.html",
-            &json!({"sorts": sorts}),
-        )?);
+        let listing = Listing {
+            base: &base_of(sort),
+            title: &title,
+            template: "list.html",
+            extra: context! { sorts => Mj::from_serialize(&sorts) },
+        };
+        paged(r, site, site_v, listing, &sorted, values)?;
     }
-    Ok(out)
+    Ok(())
 }
 
 #[derive(Serialize, Clone)]
@@ -515,53 +600,52 @@ fn facet_index(site: &SiteCtx, cat: &Catalogue) -> Vec<(FacetIndex, BTreeMap<Str
 fn facet_pages(
     r: &Renderer,
     site: &SiteCtx,
+    site_v: &Mj,
     cards: &[Card],
+    values: &[Mj],
     cat: &Catalogue,
-) -> Result<Vec<Output>, BuildError> {
-    let mut out = Vec::new();
+) -> Result<(), BuildError> {
     let index = facet_index(site, cat);
     let all: Vec<&FacetIndex> = index.iter().map(|(f, _)| f).collect();
+    let all_v = Mj::from_serialize(&all);
     for (facet, members) in &index {
         let page = r.page(site, facet.url.clone(), facet.label.clone(), String::new());
-        out.push(Output::new(
-            file_of(&facet.url),
-            r.render(
-                "facet_index.html",
-                json!({"site": site, "page": page, "facet": facet, "facets": all}),
-            )?,
-        ));
-        for v in &facet.values {
+        r.page_to(&facet.url, "facet_index.html", context! { site => site_v.clone(), page => Mj::from_serialize(&page), facet => Mj::from_serialize(facet), facets => all_v.clone() })?;
+        let facet_v = context! { key => facet.key, label => &facet.label, url => &facet.url };
+        facet.values.par_iter().try_for_each(|v| {
             let mut entries: Vec<&Card> = members[&v.value].iter().map(|&i| &cards[i]).collect();
-            entries.sort_by_key(|c| (sort_key(c), c.slug.clone()));
+            entries.sort_by(by_name);
             let title = format!("{}: {}", facet.label, v.label);
-            let extra = json!({"facet": {"key": facet.key, "label": facet.label, "url": facet.url}, "value": v});
-            out.extend(paged(
-                r,
-                site,
-                &v.url,
-                &title,
-                &entries,
-                "facet.html",
-                &extra,
-            )?);
-        }
+            let extra = context! { facet => facet_v.clone(), value => Mj::from_serialize(v) };
+            let listing = Listing {
+                base: &v.url,
+                title: &title,
+                template: "facet.html",
+                extra,
+            };
+            paged(r, site, site_v, listing, &entries, values)
+        })?;
     }
-    Ok(out)
+    Ok(())
 }
 
 fn home(
     r: &Renderer,
     site: &SiteCtx,
+    site_v: &Mj,
     cards: &[Card],
     cat: &Catalogue,
-) -> Result<Output, BuildError> {
-    let mut newest: Vec<&Card> = cards.iter().collect();
-    newest.sort_by(|a, b| {
-        b.release_date
-            .cmp(&a.release_date)
-            .then_with(|| a.slug.cmp(&b.slug))
-    });
-    newest.truncate(6);
+) -> Result<(), BuildError> {
+    // Newest in the catalogue, recently changed entries, latest releases: six each.
+    let top = |key: fn(&Card) -> &Option<String>| {
+        let mut v: Vec<&Card> = cards.iter().filter(|c| key(c).is_some()).collect();
+        v.sort_by(|a, b| key(b).cmp(key(a)).then_with(|| a.slug.cmp(&b.slug)));
+        v.truncate(6);
+        v
+    };
+    let added = top(|c| &c.added);
+    let updated = top(|c| &c.updated);
+    let newest = top(|c| &c.release_date);
     let index = facet_index(site, cat);
     let categories: Vec<FacetValue> = index
         .iter()
@@ -579,10 +663,81 @@ fn home(
         site.title.to_owned(),
         t_str(site.t, "ui", "tagline"),
     );
-    let counts = json!({"entries": cards.len(), "organisations": organisations, "categories": index[0].0.values.len()});
-    let bytes = r.render(
+    let counts =
+        context! { entries => cards.len(), organisations, categories => index[0].0.values.len() };
+    let facets: Vec<&FacetIndex> = index.iter().map(|(f, _)| f).collect();
+    r.page_to(
+        &path,
         "home.html",
-        json!({"site": site, "page": page, "newest": newest, "categories": categories, "counts": counts, "facets": index.iter().map(|(f, _)| f).collect::<Vec<_>>()}),
-    )?;
-    Ok(Output::new(file_of(&path), bytes))
+        context! {
+            site => site_v.clone(),
+            page => Mj::from_serialize(&page),
+            newest => Mj::from_serialize(&newest),
+            added => Mj::from_serialize(&added),
+            updated => Mj::from_serialize(&updated),
+            categories => Mj::from_serialize(&categories),
+            counts,
+            facets => Mj::from_serialize(&facets),
+        },
+    )
+}
+
+#[derive(Serialize)]
+struct SearchItem<'a> {
+    url: &'a str,
+    name: &'a str,
+    short: &'a str,
+    features: String,
+    categories: String,
+    status: &'a str,
+    license: &'a str,
+}
+
+/// The search page and the compact list it searches (`/data/search/<lang>.json`).
+fn search(
+    r: &Renderer,
+    site: &SiteCtx,
+    site_v: &Mj,
+    cards: &[Card],
+    cat: &Catalogue,
+) -> Result<(), BuildError> {
+    let items: Vec<SearchItem> = cards
+        .iter()
+        .zip(&cat.entries)
+        .map(|(c, e)| {
+            let d = view::description(e, site.lang, &r.config.languages[0]).map(|(_, d)| d);
+            SearchItem {
+                url: &c.url,
+                name: &c.name,
+                short: &c.short,
+                features: d.map(|d| d.features.join(" · ")).unwrap_or_default(),
+                categories: e
+                    .code
+                    .categories
+                    .iter()
+                    .map(|v| label(site.t, "category", v))
+                    .collect::<Vec<_>>()
+                    .join(" · "),
+                status: &c.status.label,
+                license: &c.license,
+            }
+        })
+        .collect();
+    let json = serde_json::to_vec(&items).map_err(|e| BuildError::Render {
+        template: "search index".into(),
+        message: e.to_string(),
+    })?;
+    r.put(&format!("data/search/{}.json", site.lang), &json)?;
+    let facets: Vec<Value> = FACETS
+        .iter()
+        .map(|f| serde_json::json!({"label": label(site.t, "facet", f.key), "url": format!("/{}/{}/", site.lang, f.key)}))
+        .collect();
+    let path = format!("/{}/search/", site.lang);
+    let page = r.page(
+        site,
+        path.clone(),
+        t_str(site.t, "ui", "search_title"),
+        String::new(),
+    );
+    r.page_to(&path, "search.html", context! { site => site_v.clone(), page => Mj::from_serialize(&page), facets => Mj::from_serialize(&facets) })
 }

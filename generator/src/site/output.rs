@@ -1,11 +1,10 @@
 //! Writing the site: only files whose bytes changed are written, stale files are removed,
-//! and the new state appears at once. The new tree is assembled next to the old one
-//! (unchanged files hard-linked, so nothing is copied or rewritten) and swapped in by
-//! rename, so a failed build never leaves a half-written site.
+//! and nothing in the live folder changes before the whole build has succeeded.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// One file of the site, by its path relative to the output folder (`/`-separated).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,110 +56,195 @@ fn safe_relative(path: &str) -> Option<PathBuf> {
     ok.then(|| p.to_owned())
 }
 
+/// Writes a whole site at once (tests and small tools); builds stream through [`Writer`].
 pub fn write(dir: &Path, outputs: &[Output]) -> io::Result<WriteStats> {
-    let old = read_manifest(dir);
-    let parent = dir
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent)?;
-    let name = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    let staging = parent.join(format!(".{name}.new"));
-    if staging.exists() {
-        std::fs::remove_dir_all(&staging)?;
-    }
-    std::fs::create_dir_all(&staging)?;
-    let result = assemble(dir, &staging, outputs, &old);
-    let mut stats = match result {
-        Ok(s) => s,
-        Err(e) => {
-            let _ = std::fs::remove_dir_all(&staging);
-            return Err(e);
-        }
-    };
-    let new_paths: BTreeSet<&str> = outputs.iter().map(|o| o.path.as_str()).collect();
-    stats.removed = old
-        .keys()
-        .filter(|p| !new_paths.contains(p.as_str()))
-        .count();
-    swap(&staging, dir, parent, &name)?;
-    Ok(stats)
+    use rayon::prelude::*;
+    let writer = Writer::begin(dir)?;
+    outputs
+        .par_iter()
+        .try_for_each(|o| writer.put(&o.path, &o.bytes))?;
+    writer.commit()
 }
 
-fn assemble(
-    dir: &Path,
-    staging: &Path,
-    outputs: &[Output],
-    old: &BTreeMap<String, String>,
-) -> io::Result<WriteStats> {
-    use rayon::prelude::*;
-    let mut manifest = String::new();
-    let mut seen = BTreeSet::new();
-    for o in outputs {
-        if !seen.insert(o.path.as_str()) {
+/// Receives output files from many threads while a build renders them. A file whose bytes
+/// equal the last build's is not touched at all; a changed or new file is written into a
+/// staging folder right away (memory holds one page per thread, not the site). Nothing in
+/// the live folder changes until [`Writer::commit`], which moves the staged files into
+/// place (each by an atomic rename) and removes stale ones — so a failed build leaves the
+/// old site as it was, and an edit of one entry touches only the files it changed.
+pub struct Writer {
+    dir: PathBuf,
+    staging: PathBuf,
+    old: BTreeMap<String, String>,
+    /// The live folder did not exist: the staging folder simply becomes it.
+    fresh: bool,
+    dirs: Mutex<BTreeSet<PathBuf>>,
+    /// (path, hash, size, staged)
+    files: Mutex<Vec<(String, String, u64, bool)>>,
+    committed: bool,
+}
+
+impl Writer {
+    pub fn begin(dir: &Path) -> io::Result<Writer> {
+        let fresh = !dir.exists();
+        let old = if fresh {
+            BTreeMap::new()
+        } else {
+            read_manifest(dir)
+        };
+        let parent = dir
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .to_owned();
+        std::fs::create_dir_all(&parent)?;
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        let staging = parent.join(format!(".{name}.new"));
+        if staging.exists() {
+            std::fs::remove_dir_all(&staging)?;
+        }
+        std::fs::create_dir_all(&staging)?;
+        Ok(Writer {
+            dir: dir.to_owned(),
+            staging,
+            old,
+            fresh,
+            dirs: Mutex::new(BTreeSet::new()),
+            files: Mutex::new(Vec::new()),
+            committed: false,
+        })
+    }
+
+    fn ensure_dir(&self, p: &Path) -> io::Result<()> {
+        let known = self.dirs.lock().map(|d| d.contains(p)).unwrap_or(false);
+        if !known {
+            std::fs::create_dir_all(p)?;
+            if let Ok(mut d) = self.dirs.lock() {
+                d.insert(p.to_owned());
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds one file.
+    pub fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        let rel = safe_relative(path)
+            .ok_or_else(|| io::Error::other(format!("unsafe output path: {path}")))?;
+        let h = hash(bytes);
+        let unchanged = self.old.get(path) == Some(&h) && self.dir.join(&rel).is_file();
+        if !unchanged {
+            let target = self.staging.join(&rel);
+            if let Some(p) = target.parent() {
+                self.ensure_dir(p)?;
+            }
+            std::fs::write(&target, bytes)?;
+        }
+        self.files
+            .lock()
+            .map_err(|_| io::Error::other("writer poisoned"))?
+            .push((path.to_owned(), h, bytes.len() as u64, !unchanged));
+        Ok(())
+    }
+
+    /// Paths added so far, sorted.
+    pub fn paths(&self) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .files
+            .lock()
+            .map(|f| f.iter().map(|(p, ..)| p.clone()).collect())
+            .unwrap_or_default();
+        v.sort();
+        v
+    }
+
+    pub fn commit(mut self) -> io::Result<WriteStats> {
+        let mut files = std::mem::take(
+            &mut *self
+                .files
+                .lock()
+                .map_err(|_| io::Error::other("writer poisoned"))?,
+        );
+        files.sort();
+        if let Some(w) = files.windows(2).find(|w| w[0].0 == w[1].0) {
             return Err(io::Error::other(format!(
                 "two outputs for the same file: {}",
-                o.path
+                w[0].0
             )));
         }
+        let mut manifest = String::with_capacity(files.len() * 100);
+        for (p, h, ..) in &files {
+            manifest.push_str(h);
+            manifest.push('\t');
+            manifest.push_str(p);
+            manifest.push('\n');
+        }
+        let new_paths: BTreeSet<&str> = files.iter().map(|(p, ..)| p.as_str()).collect();
+        let stale: Vec<&String> = self
+            .old
+            .keys()
+            .filter(|p| !new_paths.contains(p.as_str()))
+            .collect();
+        let stats = WriteStats {
+            files: files.len(),
+            bytes: files.iter().map(|(_, _, n, _)| n).sum(),
+            written: files.iter().filter(|f| f.3).count(),
+            removed: stale.len(),
+        };
+        if self.fresh {
+            std::fs::write(self.staging.join(MANIFEST), manifest)?;
+            std::fs::rename(&self.staging, &self.dir)?;
+        } else {
+            self.apply(&files, &stale, &manifest)?;
+        }
+        self.committed = true;
+        Ok(stats)
     }
-    let hashes: Vec<String> = outputs.par_iter().map(|o| hash(&o.bytes)).collect();
-    let written: usize = outputs
-        .par_iter()
-        .zip(hashes.par_iter())
-        .map(|(o, h)| -> io::Result<usize> {
-            let rel = safe_relative(&o.path)
-                .ok_or_else(|| io::Error::other(format!("unsafe output path: {}", o.path)))?;
-            let target = staging.join(&rel);
-            if let Some(p) = target.parent() {
+
+    /// Moves staged files into the live folder and removes stale ones.
+    fn apply(
+        &self,
+        files: &[(String, String, u64, bool)],
+        stale: &[&String],
+        manifest: &str,
+    ) -> io::Result<()> {
+        let mut made = BTreeSet::new();
+        for (path, ..) in files.iter().filter(|f| f.3) {
+            let target = self.dir.join(path);
+            if let Some(p) = target.parent()
+                && made.insert(p.to_owned())
+            {
                 std::fs::create_dir_all(p)?;
             }
-            let previous = dir.join(&rel);
-            if old.get(&o.path) == Some(h) && std::fs::hard_link(&previous, &target).is_ok() {
-                return Ok(0);
+            std::fs::rename(self.staging.join(path), &target)?;
+        }
+        for path in stale {
+            let target = self.dir.join(path);
+            let _ = std::fs::remove_file(&target);
+            // Folders left empty by removed pages go too (never the site root).
+            let mut dir = target.parent();
+            while let Some(d) = dir {
+                if d == self.dir || std::fs::remove_dir(d).is_err() {
+                    break;
+                }
+                dir = d.parent();
             }
-            std::fs::write(&target, &o.bytes)?;
-            Ok(1)
-        })
-        .try_reduce(|| 0, |a, b| Ok(a + b))?;
-    let mut sorted: Vec<(&str, &str)> = outputs
-        .iter()
-        .zip(&hashes)
-        .map(|(o, h)| (o.path.as_str(), h.as_str()))
-        .collect();
-    sorted.sort();
-    for (p, h) in sorted {
-        manifest.push_str(h);
-        manifest.push('\t');
-        manifest.push_str(p);
-        manifest.push('\n');
+        }
+        let tmp = self.staging.join(MANIFEST);
+        std::fs::write(&tmp, manifest)?;
+        std::fs::rename(&tmp, self.dir.join(MANIFEST))?;
+        std::fs::remove_dir_all(&self.staging)
     }
-    std::fs::write(staging.join(MANIFEST), manifest)?;
-    Ok(WriteStats {
-        files: outputs.len(),
-        bytes: outputs.iter().map(|o| o.bytes.len() as u64).sum(),
-        written,
-        removed: 0,
-    })
 }
 
-/// Replaces `dir` by `staging`: two renames, the old tree removed afterwards.
-fn swap(staging: &Path, dir: &Path, parent: &Path, name: &str) -> io::Result<()> {
-    if dir.exists() {
-        let retired = parent.join(format!(".{name}.old"));
-        if retired.exists() {
-            std::fs::remove_dir_all(&retired)?;
+impl Drop for Writer {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.staging);
         }
-        std::fs::rename(dir, &retired)?;
-        std::fs::rename(staging, dir)?;
-        std::fs::remove_dir_all(&retired)?;
-    } else {
-        std::fs::rename(staging, dir)?;
     }
-    Ok(())
 }
 
 #[cfg(test)]

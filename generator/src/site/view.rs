@@ -71,9 +71,18 @@ pub struct Card {
     pub software_type: String,
     pub release_date: Option<String>,
     pub version: Option<String>,
+    /// Added to / last changed in the catalogue (`YYYY-MM-DD`), from git.
+    pub added: Option<String>,
+    pub updated: Option<String>,
+    /// Name folded for sorting (umlauts transliterated, case ignored).
+    #[serde(skip)]
+    pub sort_key: String,
+    /// Position in the catalogue, to find the card's prepared template value.
+    #[serde(skip)]
+    pub index: usize,
 }
 
-pub fn card(e: &Entry, lang: &str, default: &str, t: &Value) -> Card {
+pub fn card(index: usize, e: &Entry, lang: &str, default: &str, t: &Value) -> Card {
     let (short, name) = match description(e, lang, default) {
         Some((_, d)) => (
             d.short_description.clone(),
@@ -85,6 +94,10 @@ pub fn card(e: &Entry, lang: &str, default: &str, t: &Value) -> Card {
     };
     Card {
         slug: e.slug.clone(),
+        sort_key: crate::site::facets::slugify(&name),
+        index,
+        added: e.dates.added.clone(),
+        updated: e.dates.updated.clone(),
         name,
         url: entry_path(lang, &e.slug),
         short,
@@ -130,7 +143,7 @@ pub struct FacetTags {
 pub struct EntryView {
     pub card: Card,
     /// The publiccode.yml as a JSON value with the standard's key names.
-    pub code: Value,
+    pub code: minijinja::Value,
     /// Language of the description shown, and whether it is a fallback.
     pub description_lang: String,
     pub fallback: bool,
@@ -144,21 +157,32 @@ pub struct EntryView {
     pub facets: Vec<FacetTags>,
     pub dependencies: Vec<DependencyView>,
     pub based_on: Vec<LinkView>,
-    pub variants: Vec<Card>,
-    pub related: Vec<Card>,
+    pub variants: Vec<minijinja::Value>,
+    pub related: Vec<minijinja::Value>,
     pub yaml_url: String,
     pub json_url: String,
     pub edit_url: Option<String>,
 }
 
-pub fn entry_view(
-    cat: &Catalogue,
-    e: &Entry,
-    lang: &str,
-    default: &str,
-    t: &Value,
-    edit_template: &str,
-) -> EntryView {
+/// Template values prepared once per build (models) or language (cards) and shared by
+/// every page that shows them: converting is the expensive part of rendering.
+pub struct Prepared<'a> {
+    pub cat: &'a Catalogue,
+    pub codes: &'a [minijinja::Value],
+    pub cards: &'a [minijinja::Value],
+    /// The site's default language, for descriptions missing in the page's language.
+    pub default: &'a str,
+    /// `site.toml` `edit_url`.
+    pub edit_template: &'a str,
+}
+
+pub fn entry_view(prepared: &Prepared, i: usize, e: &Entry, lang: &str, t: &Value) -> EntryView {
+    let Prepared {
+        cat,
+        default,
+        edit_template,
+        ..
+    } = *prepared;
     let (dlang, d) = match description(e, lang, default) {
         Some((l, d)) => (l.to_owned(), Some(d)),
         None => (lang.to_owned(), None),
@@ -209,7 +233,7 @@ pub fn entry_view(
         .zip(e.based_on_links.iter().chain(std::iter::repeat(&None)))
         .map(|(u, link)| LinkView {
             url: u.clone(),
-            entry: link.map(|j| card(&cat.entries[j], lang, default, t)),
+            entry: link.map(|j| card(j, &cat.entries[j], lang, default, t)),
         })
         .collect();
     let screenshots = d
@@ -228,8 +252,8 @@ pub fn entry_view(
         )
     });
     EntryView {
-        card: card(e, lang, default, t),
-        code: serde_json::to_value(&e.code).unwrap_or(Value::Null),
+        card: card(i, e, lang, default, t),
+        code: prepared.codes[i].clone(),
         fallback: dlang.split('-').next() != Some(lang),
         description_lang: dlang,
         long_html: d
@@ -247,12 +271,12 @@ pub fn entry_view(
         variants: e
             .variants
             .iter()
-            .map(|&j| card(&cat.entries[j], lang, default, t))
+            .map(|&j| prepared.cards[j].clone())
             .collect(),
         related: e
             .related
             .iter()
-            .map(|&j| card(&cat.entries[j], lang, default, t))
+            .map(|&j| prepared.cards[j].clone())
             .collect(),
         yaml_url: format!("/data/software/{}.yml", e.slug),
         json_url: format!("/data/software/{}.json", e.slug),
