@@ -33,6 +33,8 @@ const PAGES = [
   ["content page", "/de/about/", "main h1"],
   ["compare with two entries", "/de/compare/?s=nextcloud,opentalk", ".compare-table tbody tr"],
   ["compare in English", "/en/compare/?s=nextcloud,opentalk,decidim", ".compare-table tbody tr"],
+  ["search with results", "/de/search/?q=beteiligung", "#search-results li"],
+  ["search in English", "/en/search/?q=video", "#search-results li"],
   ["404 page", "/404.html", "main h1"],
   ["missing page", "/de/no-such-page/", "main h1"],
 ];
