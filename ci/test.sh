@@ -18,5 +18,8 @@ cargo test --workspace --locked
 step "demo catalogue passes the strict check"
 cargo run --quiet --release --locked -p allmende -- check --strict content/
 
+step "site: axe-core, keyboard, links and HTML in headless Chromium"
+bash ci/site-tests.sh
+
 echo
 echo "all checks passed"
