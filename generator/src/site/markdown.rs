@@ -3,25 +3,37 @@
 
 use pulldown_cmark::{Options, Parser, html};
 
+/// Entry texts: links marked as user-generated content for search engines.
 pub fn to_html(markdown: &str) -> String {
+    render(markdown, sanitiser(true))
+}
+
+/// The catalogue's own pages (reviewed in the repository): links without `rel` markers.
+pub fn page_to_html(markdown: &str) -> String {
+    render(markdown, sanitiser(false))
+}
+
+fn render(markdown: &str, cleaner: &ammonia::Builder<'static>) -> String {
     let parser = Parser::new_ext(
         markdown,
         Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH,
     );
     let mut raw = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut raw, parser);
-    sanitiser().clean(&raw).to_string()
+    cleaner.clean(&raw).to_string()
 }
 
-fn sanitiser() -> &'static ammonia::Builder<'static> {
-    static B: std::sync::OnceLock<ammonia::Builder<'static>> = std::sync::OnceLock::new();
-    B.get_or_init(|| {
+fn sanitiser(user_content: bool) -> &'static ammonia::Builder<'static> {
+    static UGC: std::sync::OnceLock<ammonia::Builder<'static>> = std::sync::OnceLock::new();
+    static OWN: std::sync::OnceLock<ammonia::Builder<'static>> = std::sync::OnceLock::new();
+    let cell = if user_content { &UGC } else { &OWN };
+    cell.get_or_init(|| {
         let mut b = ammonia::Builder::default();
         // No remote images (privacy: no third-party requests), no inline styles, links
         // marked as user content for search engines.
         b.rm_tags(["img"])
             .url_schemes(["http", "https", "mailto"].into_iter().collect())
-            .link_rel(Some("nofollow noopener ugc"));
+            .link_rel(user_content.then_some("nofollow noopener ugc"));
         b
     })
 }
@@ -51,6 +63,14 @@ mod tests {
         assert!(!h.contains("javascript:"), "{h}");
         assert!(!h.contains("<img"), "{h}");
         assert!(!h.contains("onerror"), "{h}");
+    }
+
+    #[test]
+    fn only_entry_texts_mark_links_as_user_content() {
+        assert!(to_html("[a](https://x.example)").contains("ugc"));
+        let own = page_to_html("[a](../contribute/) <script>x</script>");
+        assert!(!own.contains("rel="), "{own}");
+        assert!(!own.contains("<script"), "{own}");
     }
 
     #[test]

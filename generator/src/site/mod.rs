@@ -314,7 +314,7 @@ pub fn render_site(
         for p in cat.pages.iter().filter(|p| &p.lang == lang) {
             let path = format!("/{lang}/{}/", p.name);
             let page = r.page(&site, path.clone(), p.title.clone(), p.description.clone());
-            let body = markdown::to_html(&p.markdown);
+            let body = markdown::page_to_html(&p.markdown);
             r.page_to(
                 &path,
                 "page.html",

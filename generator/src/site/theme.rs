@@ -49,6 +49,7 @@ pub fn load(dir: &Path, languages: &[String]) -> Result<Theme, ThemeError> {
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Chainable);
     env.set_trim_blocks(true);
     env.set_lstrip_blocks(true);
+    env.add_filter("date", local_date);
     let templates = dir.join("templates");
     for path in read_dir_sorted(&templates) {
         let text = std::fs::read_to_string(&path).map_err(|e| file_err(&path, e.to_string()))?;
@@ -102,5 +103,14 @@ pub fn hashed_name(name: &str, bytes: &[u8]) -> String {
     match name.rsplit_once('.') {
         Some((stem, ext)) => format!("{stem}.{h}.{ext}"),
         None => format!("{name}.{h}"),
+    }
+}
+
+/// `{{ "2025-07-14"|date(site.lang) }}` → `14.07.2025` in German; ISO elsewhere.
+fn local_date(value: String, lang: String) -> String {
+    let parts: Vec<&str> = value.split('-').collect();
+    match (lang.as_str(), parts.as_slice()) {
+        ("de", [y, m, d]) => format!("{d}.{m}.{y}"),
+        _ => value,
     }
 }
