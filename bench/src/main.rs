@@ -1,17 +1,21 @@
-//! Benchmark harness. `synth` writes a synthetic catalogue (deterministic, realistic sizes);
-//! `check` times `allmende check` on it. Figures are printed, never asserted: speed is
-//! judged by people comparing runs on the same machine, not by flaky timed tests.
+//! Benchmark harness. `synth` writes a synthetic catalogue (deterministic, realistic sizes)
+//! and the same entries as a Hugo site; `check` times `allmende check` on it; `site` times
+//! Hugo against `allmende build`. Figures are printed, never asserted: speed is judged by
+//! people comparing runs on the same machine, not by flaky timed tests. See README.md.
 //!
 //! ```text
-//! cargo run --release -p allmende-bench -- synth 10000 target/bench/cat
-//! cargo run --release -p allmende-bench -- check target/bench/cat
+//! cargo build --release -p allmende -p allmende-bench
+//! target/release/allmende-bench synth 10000 target/bench/cat
+//! target/release/allmende-bench check target/bench/cat
+//! target/release/allmende-bench site target/bench/cat
 //! ```
 
+mod run;
+mod site;
 mod synth;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, ExitCode};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -26,7 +30,8 @@ fn main() -> ExitCode {
             .map_err(|e| format!("entry count: {e}"))
             .and_then(|n| synth::catalogue(n, Path::new(dir)).map_err(|e| e.to_string())),
         ["check", dir] => check(Path::new(dir)),
-        _ => Err("usage: allmende-bench synth N DIR | check DIR".into()),
+        ["site", dir] => site::site(Path::new(dir)),
+        _ => Err("usage: allmende-bench synth N DIR | check DIR | site DIR".into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -51,48 +56,76 @@ fn allmende_binary() -> Result<PathBuf, String> {
     }
 }
 
-/// Wall time of `cmd` over `runs` runs after one warm-up (file cache hot, as in CI reruns).
-fn time_runs(mut make: impl FnMut() -> Command, runs: usize) -> Result<Vec<Duration>, String> {
-    let mut times = Vec::new();
-    for i in 0..=runs {
-        let started = Instant::now();
-        let status = make()
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .map_err(|e| e.to_string())?;
-        let took = started.elapsed();
-        if status.code().is_none_or(|c| c > 1) {
-            return Err(format!("command failed: {status}"));
-        }
-        if i > 0 {
-            times.push(took);
-        }
+/// Entries (folders) in `dir/content/software`.
+fn count_entries(dir: &Path) -> Result<usize, String> {
+    let software = dir.join("content/software");
+    Ok(std::fs::read_dir(&software)
+        .map_err(|e| format!("{}: {e}", software.display()))?
+        .count())
+}
+
+/// What the figures depend on: cores, CPU, load, and the commit measured.
+fn print_machine() {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|t| {
+            t.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split_once(':'))
+                .map(|(_, v)| v.trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let load = std::fs::read_to_string("/proc/loadavg")
+        .map(|t| t.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "unknown".into());
+    println!("machine: {cores} cores ({cpu}), load average {load}");
+    println!("commit: {}", git_commit());
+}
+
+/// `git rev-parse --short HEAD` of the working directory, `+dirty` with uncommitted changes.
+fn git_commit() -> String {
+    let git = |args: &[&str]| {
+        Command::new("git")
+            .args(args)
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+    };
+    match git(&["rev-parse", "--short", "HEAD"]) {
+        Some(c) => match git(&["status", "--porcelain", "--untracked-files=no"]) {
+            Some(s) if !s.is_empty() => format!("{c}+dirty"),
+            _ => c,
+        },
+        None => "unknown (not in a git repository)".into(),
     }
-    times.sort();
-    Ok(times)
 }
 
 fn check(dir: &Path) -> Result<(), String> {
     let bin = allmende_binary()?;
     let content = dir.join("content");
-    let files = std::fs::read_dir(content.join("software"))
-        .map_err(|e| format!("{}: {e}", content.display()))?
-        .count();
-    let times = time_runs(
-        || {
+    let files = count_entries(dir)?;
+    print_machine();
+    // Exit code 1 (findings) is a valid outcome of a check run.
+    let runs = run::repeat(
+        "allmende check",
+        5,
+        1,
+        |_| Ok(()),
+        |_| {
             let mut c = Command::new(&bin);
             c.args(["check", "--format", "json"]).arg(&content);
             c
         },
-        5,
     )?;
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let s = run::stats(&runs);
     println!(
-        "allmende check, {files} entries, {cores} cores: median {:.3} s, min {:.3} s, max {:.3} s (5 runs)",
-        times[times.len() / 2].as_secs_f64(),
-        times[0].as_secs_f64(),
-        times[times.len() - 1].as_secs_f64()
+        "allmende check, {files} entries: median {:.3} s, min {:.3} s, max {:.3} s (5 runs), peak RSS {:.0} MiB",
+        s.median.as_secs_f64(),
+        s.min.as_secs_f64(),
+        s.max.as_secs_f64(),
+        run::mib(s.max_rss)
     );
     println!("target: <= 1.000 s wall on 2 cores");
     Ok(())
