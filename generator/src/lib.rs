@@ -5,6 +5,7 @@ pub mod catalogue;
 pub mod check;
 pub mod cli;
 pub mod config;
+pub mod markup;
 pub mod report;
 pub mod serve;
 pub mod site;

@@ -24,22 +24,7 @@ pub fn json(checked: &[Checked], summary: &Summary, out: &mut dyn Write) -> io::
     )
 }
 
-fn xml_escape(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&apos;"),
-            // Characters XML 1.0 cannot carry at all.
-            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\t' | '\r') => o.push('\u{FFFD}'),
-            c => o.push(c),
-        }
-    }
-    o
-}
+use crate::markup::escape as xml_escape;
 
 /// One test case per file; each error is a failure (warnings go to system-out).
 pub fn junit(checked: &[Checked], summary: &Summary, out: &mut dyn Write) -> io::Result<()> {

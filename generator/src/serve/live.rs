@@ -4,6 +4,7 @@
 //! page or shows the problem in a banner. Without JavaScript or EventSource the banner is
 //! still rendered into the page by the server; only the automatic reload is missing.
 
+use crate::markup::escape;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
@@ -182,21 +183,6 @@ fn is_english(html: &[u8]) -> bool {
     let tag = &tag[..tag.iter().position(|&b| b == b'>').unwrap_or(tag.len())];
     tag.windows(9)
         .any(|w| w[0].is_ascii_whitespace() && w[1..].eq_ignore_ascii_case(b"lang=\"en"))
-}
-
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 fn event(signal: &Signal) -> Event {
