@@ -251,6 +251,10 @@ pub fn render_site(
         r.put(&a.path, &a.bytes)?;
     }
     media(cat).try_for_each(|o| r.put(&o.path, &o.bytes))?;
+    // Editors point `yaml-language-server: $schema=` at the catalogue's own copy.
+    if let Ok(schema) = std::fs::read(config.root.join("schemas/publiccode.schema.json")) {
+        r.put("schemas/publiccode.schema.json", &schema)?;
+    }
     // Each model is converted for templates once and shared by both languages' pages.
     let codes: Vec<Mj> = cat
         .entries
