@@ -1,4 +1,10 @@
 use clap::Parser;
+
+// Parsing and rendering allocate many small strings from several threads at once; mimalloc
+// handles that pattern markedly faster than the system allocator.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
