@@ -47,7 +47,8 @@ pub enum LoadError {
 }
 
 /// Loads and validates everything under `content_dir`. Entries with errors are returned in
-/// `Checked` (with their findings) and left out of the catalogue.
+/// `Checked` (with their findings) and left out of the catalogue; the models of valid
+/// entries are moved into the catalogue.
 pub fn load(content_dir: &Path) -> Result<(Catalogue, Vec<Checked>), LoadError> {
     let software = content_dir.join("software");
     let files = if software.is_dir() {
@@ -57,10 +58,11 @@ pub fn load(content_dir: &Path) -> Result<(Catalogue, Vec<Checked>), LoadError> 
     };
     let mut checked = check::validate_all(&files);
     check::catalogue::cross_check(&mut checked);
+    // The models move into the catalogue; `checked` keeps the findings.
     let mut entries: Vec<Entry> = checked
-        .iter()
+        .iter_mut()
         .filter_map(|c| {
-            let code = c.report.model.clone()?;
+            let code = c.report.model.take()?;
             let slug = slug_of(&c.path)?;
             let source = std::fs::read_to_string(&c.path).ok()?;
             Some(Entry {

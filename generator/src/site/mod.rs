@@ -79,7 +79,8 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<Summary, BuildEr
     let started = Instant::now();
     let (cat, checked) = catalogue::load(&config.content_dir)?;
     tracing::debug!(elapsed = ?started.elapsed(), entries = cat.entries.len(), "catalogue loaded");
-    let invalid = checked.iter().filter(|c| c.report.model.is_none()).count();
+    let invalid = checked.iter().filter(|c| c.report.errors() > 0).count();
+    drop(checked);
     if invalid > 0 && !options.keep_going {
         return Err(BuildError::InvalidEntries { count: invalid });
     }
