@@ -15,6 +15,9 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "unit, integration and conformance tests"
 cargo test --workspace --locked
 
+step "conformance with the reference validator's cases (../shared/fixtures, when present)"
+cargo test --quiet --locked -p allmende --test conformance -- --nocapture
+
 step "demo catalogue passes the strict check"
 cargo run --quiet --release --locked -p allmende -- check --strict content/
 
