@@ -65,7 +65,7 @@ pub fn run(options: Options) -> u8 {
         );
         return EXIT_USAGE;
     }
-    let config = match crate::cli::load_config(&options.config, None, None) {
+    let mut config = match crate::cli::load_config(&options.config, None, None) {
         Ok(c) => c,
         Err(e) => return fail(e),
     };
@@ -75,6 +75,8 @@ pub fn run(options: Options) -> u8 {
         Err(message) => return fail(message),
     };
     let listen = listener.local_addr().unwrap_or(listen);
+    // Canonical links, feeds and the sitemap point at the preview, not at production.
+    config.base_url = format!("http://{listen}/");
     let live = Arc::new(Live::new(config.output_dir.clone()));
     let mut builder = rebuild::Builder::new(options.config.clone(), config, live.clone());
     builder.initial();

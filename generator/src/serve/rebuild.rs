@@ -178,6 +178,7 @@ impl Builder {
         config.content_dir = self.config.content_dir.clone();
         config.output_dir = self.config.output_dir.clone();
         config.root = self.config.root.clone();
+        config.base_url = self.config.base_url.clone();
         self.config = config.clone();
         Ok(config)
     }
