@@ -23,6 +23,8 @@ function sync(list) {
 
 function initToggles() {
   sync(load());
+  // Lists offer the way to the comparison once their checkboxes work.
+  for (const link of document.querySelectorAll(".compare-link")) link.hidden = false;
   for (const box of boxes) {
     const toggle = box.closest(".compare-toggle");
     toggle.hidden = false;
