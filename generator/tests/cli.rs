@@ -1,6 +1,9 @@
 //! The command line contract of `allmende check` (design.md, section Command line): exit
 //! codes, the JSON shape, and the CI formats, run through the real binary.
 
+mod common;
+
+use common::minimal_entry;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -47,43 +50,15 @@ impl Drop for Catalogue {
     }
 }
 
-fn valid(name: &str, url: &str) -> String {
-    format!(
-        r#"publiccodeYmlVersion: "0.7"
-name: {name}
-url: "{url}"
-logo: logo.svg
-platforms: [web]
-developmentStatus: stable
-softwareType: standalone/web
-description:
-  de:
-    shortDescription: Kurzbeschreibung
-    longDescription: "{long}"
-    features: [Eins]
-legal:
-  license: EUPL-1.2
-maintenance:
-  type: community
-  contacts:
-    - name: Team
-localisation:
-  localisationReady: true
-  availableLanguages: [de]
-"#,
-        long = "Eine ausführliche Beschreibung. ".repeat(6)
-    )
-}
-
 #[test]
 fn exit_codes() {
     let c = Catalogue::new("exit");
-    c.entry("good", &valid("Good", "https://example.org/good"));
+    c.entry("good", &minimal_entry("Good", "https://example.org/good"));
     assert_eq!(allmende(&["check", "content"], &c.0).0, 0);
     // A warning fails only under --strict.
     c.entry(
         "old",
-        &valid("Old", "https://example.org/old").replace("\"0.7\"", "\"0.4\""),
+        &minimal_entry("Old", "https://example.org/old").replace("\"0.7\"", "\"0.4\""),
     );
     let (code, out, _) = allmende(&["check", "content"], &c.0);
     assert_eq!(code, 0, "{out}");
@@ -91,7 +66,7 @@ fn exit_codes() {
     assert_eq!(allmende(&["check", "--strict", "content"], &c.0).0, 1);
     c.entry(
         "bad",
-        &valid("Bad", "https://example.org/bad").replace("stable", "stabil"),
+        &minimal_entry("Bad", "https://example.org/bad").replace("stable", "stabil"),
     );
     assert_eq!(allmende(&["check", "content"], &c.0).0, 1);
     assert_eq!(allmende(&["check", "no-such-folder"], &c.0).0, 2);
@@ -105,7 +80,7 @@ fn human_output_is_a_compiler_diagnostic() {
     let c = Catalogue::new("human");
     c.entry(
         "bad",
-        &valid("Bad", "https://example.org/bad").replace("stable", "stabil"),
+        &minimal_entry("Bad", "https://example.org/bad").replace("stable", "stabil"),
     );
     let (_, out, _) = allmende(&["check", "content"], &c.0);
     assert!(
@@ -126,7 +101,7 @@ fn json_shape_is_the_documented_one() {
     let c = Catalogue::new("json");
     c.entry(
         "bad",
-        &valid("Bad", "https://example.org/bad").replace("stable", "stabil"),
+        &minimal_entry("Bad", "https://example.org/bad").replace("stable", "stabil"),
     );
     let (code, out, _) = allmende(&["check", "--format", "json", "content"], &c.0);
     assert_eq!(code, 1);
@@ -161,7 +136,7 @@ fn ci_formats() {
     let c = Catalogue::new("ci");
     c.entry(
         "bad",
-        &valid("Bad <&>", "https://example.org/bad").replace("stable", "stabil"),
+        &minimal_entry("Bad <&>", "https://example.org/bad").replace("stable", "stabil"),
     );
     let (_, junit, _) = allmende(&["check", "--format", "junit", "content"], &c.0);
     assert!(junit.starts_with("<?xml"));
@@ -192,9 +167,15 @@ fn ci_formats() {
 #[test]
 fn catalogue_rules() {
     let c = Catalogue::new("cat");
-    c.entry("one", &valid("One", "https://example.org/same"));
-    c.entry("Two_Bad", &valid("Two", "https://example.org/other"));
-    c.entry("three", &valid("Three", "https://EXAMPLE.org/same.git"));
+    c.entry("one", &minimal_entry("One", "https://example.org/same"));
+    c.entry(
+        "Two_Bad",
+        &minimal_entry("Two", "https://example.org/other"),
+    );
+    c.entry(
+        "three",
+        &minimal_entry("Three", "https://EXAMPLE.org/same.git"),
+    );
     let (code, out, _) = allmende(&["check", "--format", "json", "content"], &c.0);
     assert_eq!(code, 1);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
@@ -263,7 +244,7 @@ fn local_server() -> (String, std::thread::JoinHandle<()>) {
 fn network_checks_only_warn() {
     let (base, _server) = local_server();
     let c = Catalogue::new("net");
-    let text = valid("Net", &format!("{base}/ok-repo")).replace(
+    let text = minimal_entry("Net", &format!("{base}/ok-repo")).replace(
         "logo: logo.svg\n",
         &format!("logo: logo.svg\nlandingURL: \"{base}/missing\"\n"),
     );

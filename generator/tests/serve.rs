@@ -2,6 +2,8 @@
 //! throw-away catalogue of two entries with the repository's theme. Only 127.0.0.1 is
 //! used; every wait is bounded; the server is killed when a test ends, also on panic.
 
+mod common;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -11,32 +13,11 @@ use std::time::{Duration, Instant};
 /// How long a build, a rebuild or an event may take (a debug build on a slow CI machine).
 const PATIENCE: Duration = Duration::from_secs(20);
 
+/// The shared minimal entry, in a category so the site has category pages.
 fn entry(name: &str, url: &str) -> String {
-    format!(
-        r#"publiccodeYmlVersion: "0.7"
-name: {name}
-url: "{url}"
-logo: logo.svg
-platforms: [web]
-developmentStatus: stable
-softwareType: standalone/web
-categories: [content-management]
-description:
-  de:
-    shortDescription: Kurzbeschreibung
-    longDescription: "{long}"
-    features: [Eins]
-legal:
-  license: EUPL-1.2
-maintenance:
-  type: community
-  contacts:
-    - name: Team
-localisation:
-  localisationReady: true
-  availableLanguages: [de]
-"#,
-        long = "Eine ausführliche Beschreibung. ".repeat(6)
+    common::minimal_entry(name, url).replace(
+        "softwareType: standalone/web\n",
+        "softwareType: standalone/web\ncategories: [content-management]\n",
     )
 }
 
