@@ -6,10 +6,13 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { start, newPage } from "./lib/browser.js";
 import { signIn, rendered, devLogin, focusedText } from "./lib/collab.js";
+import { oidcProvider } from "./lib/oidc.js";
 
 let env;
+// The login provider for the OIDC tests, under /idp/ of the same server.
+const provider = oidcProvider({ clientId: "katalog", username: "hanna", onToken: (token) => env.fake.issue("hanna", "member", token) });
 before(async () => {
-  env = await start();
+  env = await start({ routes: { "/idp/": provider.handle } });
 });
 after(async () => {
   await env?.close();
@@ -277,6 +280,50 @@ test("without JavaScript the areas explain that they need it", { timeout: 60_000
     assert.match(await page.locator("main").textContent(), /need JavaScript/);
     // The header's login link still leads to the login page.
     assert.equal(await page.locator(".account-login").getAttribute("href"), "/en/login/");
+  } finally {
+    await page.context().close();
+  }
+});
+
+test("OIDC login: authorization code with PKCE against the configured issuer, then back to the page", { timeout: 60_000 }, async () => {
+  const page = await newPage(env.browser);
+  try {
+    // The demo has no issuer configured; give the pages one, as site.toml's oidc_issuer would.
+    await page.route((url) => url.pathname === "/de/login/", async (route) => {
+      const r = await route.fetch();
+      const html = (await r.text()).replace("<body ", `<body data-oidc-issuer="${env.base}/idp/realms/demo" data-oidc-client="katalog" `);
+      await route.fulfill({ response: r, body: html });
+    });
+    await page.goto(env.base + "/de/login/?return=%2Fde%2Fsoftware%2Fopendesk%2F");
+    await rendered(page, "login", "login");
+    await page.getByRole("button", { name: "Mit dem Konto Ihrer Organisation anmelden" }).click();
+    await page.waitForURL(env.base + "/de/software/opendesk/");
+    await rendered(page, "entry-tickets", "list");
+    assert.match(await page.locator("[data-collab=account]").textContent(), /Angemeldet als hanna/);
+    const a = provider.seen.authorize;
+    assert.equal(a.response_type, "code");
+    assert.equal(a.code_challenge_method, "S256");
+    assert.equal(a.redirect_uri, `${env.base}/de/login/`);
+    assert.match(a.scope, /\bopenid\b/);
+    assert.equal(provider.seen.issuer, `${env.base}/idp/realms/demo`);
+    // The code and verifier went to the token endpoint; the address no longer shows the code.
+    assert.ok(provider.seen.token.code_verifier.length >= 43);
+    assert.equal(await page.evaluate(() => JSON.parse(sessionStorage.getItem("allmende-session")).via), "oidc");
+    // Leaving for the provider and coming back cancels the login page's own icon requests.
+    assert.deepEqual(page.problems.filter((p) => !p.endsWith("net::ERR_ABORTED")), []);
+  } finally {
+    await page.context().close();
+  }
+});
+
+test("OIDC login: an answer that belongs to no login started here is refused", { timeout: 60_000 }, async () => {
+  const page = await newPage(env.browser);
+  try {
+    await page.goto(env.base + "/en/login/?code=stolen&state=forged");
+    await rendered(page, "login", "login-error");
+    assert.match(await page.locator(".collab-status").textContent(), /does not belong to a login started here/);
+    assert.equal(new URL(page.url()).search, "");
+    assert.equal(await page.evaluate(() => sessionStorage.getItem("allmende-session")), null);
   } finally {
     await page.context().close();
   }

@@ -25,10 +25,10 @@ export const ARGS = [
  * Starts the server and the browser; `close()` stops both. The site's API (`/api/`) is a
  * fresh fake with seed data unless `api` says otherwise (see lib/server.js).
  */
-export async function start({ api } = {}) {
+export async function start({ api, routes } = {}) {
   requireSite();
   const fake = api ? null : fakeApi();
-  const server = await serve(SITE, { api: api || fake.handle });
+  const server = await serve(SITE, { api: api || fake.handle, routes });
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
   return {
     base: server.url,

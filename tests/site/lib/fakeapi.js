@@ -213,8 +213,7 @@ export function fakeApi() {
   }
 
   /** A token for `username` with `role`, as the dev login would give (for tests that start logged in). */
-  function issue(username, role = "member") {
-    const token = crypto.randomBytes(16).toString("hex");
+  function issue(username, role = "member", token = crypto.randomBytes(16).toString("hex")) {
     users.set(token, user(username, role));
     return { token, me: users.get(token) };
   }

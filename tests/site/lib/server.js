@@ -2,6 +2,7 @@
 // `index.html` for directories, `404.html` (status 404) for anything missing. Requests below
 // /api/ (the demo's `api_url = "/"`) go to `options.api`: a request handler (the fake API), the
 // address of a running API to forward to, or "down" to close the connection unanswered.
+// `options.routes` maps further path prefixes to request handlers (the test login provider).
 import http from "node:http";
 import fs from "node:fs/promises";
 import path from "node:path";
@@ -67,6 +68,11 @@ export async function serve(root, options = {}) {
   root = path.resolve(root);
   const server = http.createServer(async (req, res) => {
     const { pathname } = new URL(req.url, "http://localhost");
+    const extra = Object.entries(options.routes || {}).find(([prefix]) => pathname.startsWith(prefix));
+    if (extra) {
+      extra[1](req, res).catch(() => res.destroy());
+      return;
+    }
     if (pathname.startsWith("/api/") && options.api) {
       if (options.api === "down") req.socket.destroy();
       else if (typeof options.api === "function") options.api(req, res).catch(() => res.destroy());

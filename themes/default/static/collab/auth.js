@@ -70,7 +70,7 @@ export async function oidcBegin(issuer, clientId, lang, returnTo) {
   const state = random(16);
   const nonce = random(16);
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier)));
-  sessionStorage.setItem(PENDING, JSON.stringify({ verifier, state, nonce, issuer, returnTo: safeReturn(returnTo, lang) }));
+  sessionStorage.setItem(PENDING, JSON.stringify({ verifier, state, nonce, issuer, clientId, returnTo: safeReturn(returnTo, lang) }));
   const u = new URL(conf.authorization_endpoint);
   const params = {
     response_type: "code",
@@ -101,12 +101,13 @@ function claims(jwt) {
  * state, exchanges the code with the verifier, checks the ID token's nonce and audience (the
  * API verifies the access token's signature itself). Resolves to the path to return to.
  */
-export async function oidcFinish(params, clientId, lang) {
+export async function oidcFinish(params, lang) {
   let pending = null;
   try { pending = JSON.parse(sessionStorage.getItem(PENDING) || "null"); } catch { /* none */ }
   sessionStorage.removeItem(PENDING);
   if (!pending || params.get("state") !== pending.state) throw new LoginError("login_state_mismatch");
   if (params.get("error")) throw new LoginError("login_failed", params.get("error_description") || params.get("error"));
+  const { clientId } = pending;
   const conf = await discovery(pending.issuer);
   let r;
   try {

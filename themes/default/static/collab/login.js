@@ -29,7 +29,7 @@ export async function loginPage(root) {
   if (params.has("code") || params.has("error")) {
     say(root, t("loading"));
     try {
-      const back = await oidcFinish(params, client, lang);
+      const back = await oidcFinish(params, lang);
       history.replaceState(null, "", location.pathname);
       location.assign(back);
       return;
