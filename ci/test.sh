@@ -12,6 +12,11 @@ cargo fmt --all -- --check
 step "lint"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+step "PostgreSQL for the API tests (installed and started when missing)"
+ALLMENDE_TEST_POSTGRES_URL="$(bash ci/postgres.sh)"
+export ALLMENDE_TEST_POSTGRES_URL
+echo "API tests run against SQLite and $ALLMENDE_TEST_POSTGRES_URL"
+
 step "unit, integration and conformance tests"
 cargo test --workspace --locked
 
