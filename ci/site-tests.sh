@@ -32,7 +32,7 @@ else
 fi
 
 step "build the demo site"
-cargo run --release --locked -p allmende -- build
+cargo run --locked -p allmende -- build
 
 step "site tests"
 cd tests/site

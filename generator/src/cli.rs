@@ -85,8 +85,18 @@ pub struct CheckArgs {
     /// Also check that web addresses are reachable (only ever warnings).
     #[arg(long)]
     pub network: bool,
+    /// Language of messages and hints (default: from LC_ALL / LC_MESSAGES / LANG; English
+    /// unless that names German).
+    #[arg(long, value_enum)]
+    pub lang: Option<MessageLang>,
     #[arg(long, default_value = "site.toml")]
     pub config: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum MessageLang {
+    De,
+    En,
 }
 
 pub const EXIT_VALID: u8 = 0;
@@ -198,7 +208,12 @@ pub fn run_check(args: CheckArgs) -> u8 {
         && stdout.is_terminal()
         && std::env::var_os("NO_COLOR").is_none();
     let mut out = stdout.lock();
-    if let Err(e) = report::render(args.format, &checked, &summary, color, &mut out) {
+    let lang = match args.lang {
+        Some(MessageLang::De) => publiccode::Lang::De,
+        Some(MessageLang::En) => publiccode::Lang::En,
+        None => publiccode::Lang::from_env(),
+    };
+    if let Err(e) = report::render(args.format, &checked, &summary, color, lang, &mut out) {
         return fail(format!("cannot write the report: {e}"));
     }
     if summary.errors > 0 || (args.strict && summary.warnings > 0) {

@@ -12,6 +12,8 @@ fn allmende(args: &[&str], dir: &Path) -> (i32, String, String) {
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
+        // Messages follow the locale; the assertions below read the English ones.
+        .env("LC_ALL", "C")
         .output()
         .unwrap();
     (
@@ -253,6 +255,7 @@ fn network_checks_only_warn() {
         .args(["check", "--network", "--format", "json", "content"])
         .current_dir(&c.0)
         .env("ALLMENDE_NETWORK_ALLOW_PRIVATE", "1")
+        .env("LC_ALL", "C")
         .output()
         .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -361,4 +364,62 @@ fn api_serves_the_catalogue_projects() {
         cat.0.join("api.db").is_file(),
         "SQLite file created next to the config"
     );
+}
+
+/// Contributors in German administrations read findings in German: `--lang de` (or a German
+/// locale) translates messages, hints and the summary; keys, positions and codes stay as they are.
+#[test]
+fn findings_in_german() {
+    let c = Catalogue::new("german");
+    let text = minimal_entry("Deutsch", "https://example.org/deutsch")
+        .replace("developmentStatus: stable", "developmentStatus: stabil");
+    c.entry("deutsch", &text);
+    let (code, out, _) = allmende(&["check", "--lang", "de", "content"], &c.0);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(
+            "Fehler: [developmentStatus] `stabil` ist kein gültiger Wert für developmentStatus"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("= Hinweis: meinten Sie `stable`?"), "{out}");
+    assert!(
+        out.contains("ungültig: 1 Datei geprüft, 1 Fehler, 0 Warnungen"),
+        "{out}"
+    );
+
+    // The locale decides when no flag is given, as gettext would.
+    let out = Command::new(env!("CARGO_BIN_EXE_allmende"))
+        .args(["check", "--format", "json", "content"])
+        .current_dir(&c.0)
+        .env("LC_ALL", "")
+        .env("LC_MESSAGES", "")
+        .env("LANG", "de_DE.UTF-8")
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let f = &v["files"][0]["findings"][0];
+    assert_eq!(f["key"], "developmentStatus");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("ist kein gültiger Wert"),
+        "{v}"
+    );
+    assert!(
+        f["hint"].as_str().unwrap().starts_with("meinten Sie"),
+        "{v}"
+    );
+
+    // GitLab fingerprints do not depend on the language, so switching it opens no new issues.
+    let fingerprint = |lang: &str| {
+        let (_, out, _) = allmende(
+            &["check", "--format", "gitlab", "--lang", lang, "content"],
+            &c.0,
+        );
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        v[0]["fingerprint"].as_str().unwrap().to_owned()
+    };
+    assert_eq!(fingerprint("de"), fingerprint("en"));
 }

@@ -109,6 +109,7 @@ impl Server {
                 .args(["--listen", &listen])
                 .args(extra)
                 .env("NO_COLOR", "1")
+                .env("LC_ALL", "C")
                 .stdin(Stdio::null())
                 .stdout(std::fs::File::create(logs.join("stdout")).unwrap())
                 .stderr(std::fs::File::create(logs.join("stderr")).unwrap())

@@ -240,8 +240,16 @@ fn print_findings(checked: &[Checked]) -> String {
     }
     let stdout = std::io::stdout();
     let color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let _ = report::render(Format::Human, checked, &summary, color, &mut stdout.lock());
+    let lang = publiccode::Lang::from_env();
+    let _ = report::render(
+        Format::Human,
+        checked,
+        &summary,
+        color,
+        lang,
+        &mut stdout.lock(),
+    );
     let mut plain = Vec::new();
-    let _ = report::render(Format::Human, checked, &summary, false, &mut plain);
+    let _ = report::render(Format::Human, checked, &summary, false, lang, &mut plain);
     String::from_utf8_lossy(&plain).into_owned()
 }
