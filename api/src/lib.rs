@@ -46,7 +46,6 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(health))
         .route("/metrics", get(metrics))
         .route("/openapi.json", get(openapi_json))
-        .route("/dev/login", post(auth::dev::login))
         .route("/me", get(auth::users::me))
         .route(
             "/me/tokens",
@@ -109,6 +108,12 @@ pub fn router(state: AppState) -> Router {
             patch(labels::patch_milestone).delete(labels::delete_milestone),
         )
         .fallback(not_found);
+    // Disabled, the dev login does not exist at all (404 whatever is sent).
+    let routes = if state.config.dev_login {
+        routes.route("/dev/login", post(auth::dev::login))
+    } else {
+        routes
+    };
     layered(routes, state)
 }
 

@@ -343,3 +343,36 @@ fn without_an_issuer_jwts_are_refused_clearly() {
         "{p}"
     );
 }
+
+#[test]
+fn dev_login_refuses_clients_that_are_not_on_this_machine() {
+    use axum::body::Body;
+    use axum::extract::ConnectInfo;
+    use tower::ServiceExt;
+    let (config, cleanup) = common::config(Backend::Sqlite);
+    assert!(config.dev_login);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let state = allmende_api::open(config).await.unwrap();
+        let app = axum::Router::new().nest("/api/v1", allmende_api::router(state));
+        let call = |peer: &str| {
+            let mut req = axum::http::Request::post("/api/v1/dev/login")
+                .header("content-type", "application/json")
+                .body(Body::from(r#"{"username":"mallory","role":"admin"}"#))
+                .unwrap();
+            req.extensions_mut()
+                .insert(ConnectInfo(peer.parse::<std::net::SocketAddr>().unwrap()));
+            app.clone().oneshot(req)
+        };
+        assert_eq!(call("192.0.2.7:5000").await.unwrap().status(), 404);
+        assert_eq!(call("[2001:db8::1]:5000").await.unwrap().status(), 404);
+        assert_eq!(call("127.0.0.1:5000").await.unwrap().status(), 200);
+        assert_eq!(call("[::1]:5000").await.unwrap().status(), 200);
+    });
+    if let Some(dir) = cleanup {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}

@@ -29,6 +29,15 @@ pub enum Command {
     Build(BuildArgs),
     /// Build the site, serve it on this machine and rebuild it when the content changes.
     Serve(ServeArgs),
+    /// Run the tickets and forum API (configuration: the [api] section and ALLMENDE_* variables).
+    Api(ApiArgs),
+}
+
+#[derive(clap::Args)]
+pub struct ApiArgs {
+    /// site.toml or another TOML file with an [api] section.
+    #[arg(long, default_value = "site.toml")]
+    pub config: PathBuf,
 }
 
 #[derive(clap::Args)]
@@ -99,6 +108,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Check(args) => ExitCode::from(run_check(args)),
         Command::Build(args) => ExitCode::from(run_build(args)),
         Command::Serve(args) => ExitCode::from(run_serve(args)),
+        Command::Api(args) => ExitCode::from(crate::api::run(&args.config)),
     }
 }
 

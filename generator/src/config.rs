@@ -42,6 +42,8 @@ pub struct Config {
     /// Template for "edit this entry" links; `{slug}` and `{path}` are replaced.
     pub edit_url: String,
     pub page_size: usize,
+    /// The `[api]` section: tickets/forum API (`allmende api`, and in-process in `serve`).
+    pub api: allmende_api::FileSection,
     /// Folder of site.toml; themes are looked up under `<root>/themes/`.
     #[serde(skip)]
     pub root: PathBuf,
@@ -73,6 +75,7 @@ impl Default for Config {
             oidc_client_id: String::new(),
             edit_url: String::new(),
             page_size: 24,
+            api: allmende_api::FileSection::default(),
             root: PathBuf::from("."),
         }
     }

@@ -287,6 +287,85 @@ fn network_checks_only_warn() {
     );
 }
 
+#[test]
+fn api_reports_bad_configuration_with_the_place_and_exit_2() {
+    let cat = Catalogue::new("api-bad");
+    std::fs::write(cat.0.join("site.toml"), "[api]\nlisten = \"nowhere\"\n").unwrap();
+    let (code, _, err) = allmende(&["api", "--config", "site.toml"], &cat.0);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("[api] listen"), "{err}");
+    assert!(err.contains("hint:"), "{err}");
+    let out = Command::new(env!("CARGO_BIN_EXE_allmende"))
+        .args(["api", "--config", "site.toml"])
+        .current_dir(&cat.0)
+        .env("ALLMENDE_DATABASE_URL", "mysql://db")
+        .output()
+        .unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("ALLMENDE_DATABASE_URL"), "{err}");
+}
+
+#[test]
+fn api_serves_the_catalogue_projects() {
+    use std::io::{BufRead, BufReader};
+    let cat = Catalogue::new("api-run");
+    cat.entry(
+        "alpha",
+        &minimal_entry("Alpha", "https://example.org/alpha.git"),
+    );
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_allmende"))
+        .args(["api"])
+        .current_dir(&cat.0)
+        .env("ALLMENDE_LISTEN", format!("127.0.0.1:{port}"))
+        .env("ALLMENDE_DATABASE_URL", "sqlite://api.db")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // The server says where it listens once it is ready.
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert!(
+        line.contains(&format!("127.0.0.1:{port}/api/v1/")),
+        "{line}"
+    );
+    let get = |path: &str| match ureq::get(&format!("http://127.0.0.1:{port}{path}")).call() {
+        Ok(r) | Err(ureq::Error::Status(_, r)) => (r.status(), r.into_string().unwrap()),
+        Err(e) => panic!("{path}: {e}"),
+    };
+    let health = get("/api/v1/health");
+    let alpha = get("/api/v1/projects/alpha/tickets");
+    let unknown = get("/api/v1/projects/not-in-the-catalogue/tickets");
+    let metrics = get("/metrics");
+    // The dev login is off unless enabled.
+    let login = ureq::post(&format!("http://127.0.0.1:{port}/api/v1/dev/login"))
+        .send_string("{\"username\":\"x\"}");
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(health.0, 200, "{}", health.1);
+    assert_eq!(alpha.0, 200, "{}", alpha.1);
+    assert_eq!(alpha.1, "{\"items\":[],\"next_cursor\":null}");
+    assert_eq!(unknown.0, 404, "{}", unknown.1);
+    assert!(
+        metrics.1.contains("allmende_api_requests_total"),
+        "{}",
+        metrics.1
+    );
+    assert!(matches!(login, Err(ureq::Error::Status(404, _))));
+    assert!(
+        cat.0.join("api.db").is_file(),
+        "SQLite file created next to the config"
+    );
+}
+
 /// Contributors in German administrations read findings in German: `--lang de` (or a German
 /// locale) translates messages, hints and the summary; keys, positions and codes stay as they are.
 #[test]

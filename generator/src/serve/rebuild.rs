@@ -179,6 +179,10 @@ impl Builder {
         config.output_dir = self.config.output_dir.clone();
         config.root = self.config.root.clone();
         config.base_url = self.config.base_url.clone();
+        if config.api_url.is_empty() {
+            // The in-process API's address, set when serving started.
+            config.api_url = self.config.api_url.clone();
+        }
         self.config = config.clone();
         Ok(config)
     }
