@@ -20,7 +20,7 @@ import { axe, assertClean } from "./lib/axe.js";
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 // An explicit ALLMENDE_BIN runs the test too (e.g. a binary built from the api branch).
 const HAS_API = fs.existsSync(path.join(ROOT, "api", "Cargo.toml")) || Boolean(process.env.ALLMENDE_BIN);
-const BIN = process.env.ALLMENDE_BIN || path.join(ROOT, "target", "release", "allmende");
+const BIN = process.env.ALLMENDE_BIN || path.join(ROOT, "target", "debug", "allmende");
 const FORUM_PATHS = [
   "/categories", "/categories/{slug}/topics", "/topics/{id}", "/topics/{id}/posts", "/posts/{id}/like",
   "/reports", "/moderation/queue", "/moderation/queue/{id}/decision",
@@ -83,7 +83,7 @@ async function startApi() {
 
 before(async () => {
   if (!HAS_API) return;
-  assert.ok(fs.existsSync(BIN), `${BIN} is missing: build it with \`cargo build --release -p allmende\` (or set ALLMENDE_BIN)`);
+  assert.ok(fs.existsSync(BIN), `${BIN} is missing: build it with \`cargo build -p allmende\` (or set ALLMENDE_BIN)`);
   api = await startApi();
   spec = await (await fetch(`${api.url}/api/v1/openapi.json`)).json();
   env = await start({ api: api.url });
