@@ -423,3 +423,99 @@ fn findings_in_german() {
     };
     assert_eq!(fingerprint("de"), fingerprint("en"));
 }
+
+/// The issue's crash test: kill -9 the API during a burst of writes; after a restart every
+/// write that was acknowledged (201) is there, numbers are unique and the database opens.
+#[test]
+fn api_keeps_every_acknowledged_write_across_kill_9() {
+    use std::io::{BufRead, BufReader};
+    use std::sync::{Arc, Mutex};
+    let cat = Catalogue::new("api-crash");
+    let start = |cat: &Catalogue| {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_allmende"))
+            .args(["api"])
+            .current_dir(&cat.0)
+            .env("ALLMENDE_LISTEN", format!("127.0.0.1:{port}"))
+            .env("ALLMENDE_DATABASE_URL", "sqlite://crash.db")
+            .env("ALLMENDE_DEV_LOGIN", "1")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        (child, format!("http://127.0.0.1:{port}/api/v1"))
+    };
+    let (mut child, base) = start(&cat);
+    let login = ureq::post(&format!("{base}/dev/login"))
+        .set("Content-Type", "application/json")
+        .send_string(r#"{"username":"writer","role":"member"}"#)
+        .unwrap()
+        .into_string()
+        .unwrap();
+    let token = login.split('"').nth(3).unwrap().to_owned();
+    let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
+    let writers: Vec<_> = (0..4)
+        .map(|w| {
+            let (base, token, acked) = (base.clone(), token.clone(), acknowledged.clone());
+            std::thread::spawn(move || {
+                for i in 0.. {
+                    let title = format!("w{w}-{i}");
+                    let r = ureq::post(&format!("{base}/projects/demo/tickets"))
+                        .set("Authorization", &format!("Bearer {token}"))
+                        .set("Content-Type", "application/json")
+                        .send_string(&format!("{{\"title\":\"{title}\"}}"));
+                    match r {
+                        Ok(r) if r.status() == 201 => acked.lock().unwrap().push(title),
+                        // The server is gone: stop writing.
+                        _ => return,
+                    }
+                }
+            })
+        })
+        .collect();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    child.kill().unwrap(); // SIGKILL on Unix
+    child.wait().unwrap();
+    for w in writers {
+        w.join().unwrap();
+    }
+    let acked = acknowledged.lock().unwrap().clone();
+    assert!(
+        acked.len() >= 10,
+        "only {} writes before the kill",
+        acked.len()
+    );
+    let (mut child, base) = start(&cat);
+    let mut stored = Vec::new();
+    let mut numbers = Vec::new();
+    let mut url = format!("{base}/projects/demo/tickets?state=all&limit=100");
+    loop {
+        let page: serde_json::Value =
+            serde_json::from_str(&ureq::get(&url).call().unwrap().into_string().unwrap()).unwrap();
+        for t in page["items"].as_array().unwrap() {
+            stored.push(t["title"].as_str().unwrap().to_owned());
+            numbers.push(t["number"].as_i64().unwrap());
+        }
+        match page["next_cursor"].as_str() {
+            Some(c) => url = format!("{base}/projects/demo/tickets?state=all&limit=100&cursor={c}"),
+            None => break,
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    for title in &acked {
+        assert!(stored.contains(title), "acknowledged write {title} lost");
+    }
+    let mut unique = numbers.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), numbers.len(), "ticket numbers are unique");
+}
