@@ -36,6 +36,10 @@ pub struct Config {
     /// Template for "edit this entry" links; `{slug}` and `{path}` are replaced.
     pub edit_url: String,
     pub page_size: usize,
+    /// Build cache (fingerprints of what each page was made from), kept between builds
+    /// so an edit re-renders only what it changed; default `.allmende-cache` beside
+    /// `output_dir`. CI can cache it together with the output folder.
+    pub cache_dir: Option<PathBuf>,
     /// Folder of site.toml; themes are looked up under `<root>/themes/`.
     #[serde(skip)]
     pub root: PathBuf,
@@ -65,6 +69,7 @@ impl Default for Config {
             api_url: String::new(),
             edit_url: String::new(),
             page_size: 24,
+            cache_dir: None,
             root: PathBuf::from("."),
         }
     }
@@ -145,6 +150,7 @@ impl Config {
         let root = path.parent().unwrap_or(Path::new("."));
         config.content_dir = root.join(&config.content_dir);
         config.output_dir = root.join(&config.output_dir);
+        config.cache_dir = config.cache_dir.map(|c| root.join(c));
         config.root = root.to_owned();
         Ok(config)
     }
