@@ -149,6 +149,12 @@ pub fn run_build(args: BuildArgs) -> u8 {
     {
         return fail(format!("cannot clean {}: {e}", config.output_dir.display()));
     }
+    // A clean build starts from nothing: no pages or validated entries from earlier builds.
+    if args.clean
+        && let Err(e) = crate::site::cache::clear(&config)
+    {
+        return fail(format!("cannot clear the build cache: {e}"));
+    }
     let options = crate::site::BuildOptions {
         keep_going: args.keep_going,
         progress: true,

@@ -44,6 +44,10 @@ pub struct Config {
     pub page_size: usize,
     /// The `[api]` section: tickets/forum API (`allmende api`, and in-process in `serve`).
     pub api: allmende_api::FileSection,
+    /// Build cache (fingerprints of what each page was made from), kept between builds
+    /// so an edit re-renders only what it changed; default `.allmende-cache` beside
+    /// `output_dir`. CI can cache it together with the output folder.
+    pub cache_dir: Option<PathBuf>,
     /// Folder of site.toml; themes are looked up under `<root>/themes/`.
     #[serde(skip)]
     pub root: PathBuf,
@@ -76,6 +80,7 @@ impl Default for Config {
             edit_url: String::new(),
             page_size: 24,
             api: allmende_api::FileSection::default(),
+            cache_dir: None,
             root: PathBuf::from("."),
         }
     }
@@ -173,6 +178,7 @@ impl Config {
         let root = path.parent().unwrap_or(Path::new("."));
         config.content_dir = root.join(&config.content_dir);
         config.output_dir = root.join(&config.output_dir);
+        config.cache_dir = config.cache_dir.map(|c| root.join(c));
         config.root = root.to_owned();
         Ok(config)
     }

@@ -1,9 +1,9 @@
 //! A finding is one thing wrong (or doubtful) about a publiccode.yml file, located precisely
 //! enough that an editor or CI annotation can jump to it.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
@@ -11,7 +11,9 @@ pub enum Severity {
 }
 
 /// 1-based line and column; `0, 0` means "the whole file".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 pub struct Pos {
     pub line: u32,
     pub column: u32,
@@ -57,7 +59,8 @@ impl Lang {
 
 /// A text in both languages. It reads as its English text where one string is expected
 /// (`Display`, `Deref<Target = str>`), which keeps fingerprints and tests language-neutral.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// Stored in full (both languages) in the build cache; the check report formats pick one.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Text {
     pub en: String,
     pub de: String,
@@ -92,12 +95,6 @@ impl std::fmt::Display for Text {
     }
 }
 
-impl Serialize for Text {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.en)
-    }
-}
-
 /// `text!("English {x}", "Deutsch {x}")`: both texts formatted from the same arguments in scope.
 #[macro_export]
 macro_rules! text {
@@ -109,7 +106,7 @@ macro_rules! text {
     };
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     pub severity: Severity,
     /// Dotted key path such as `description.de.features[2]`; empty for the whole document.

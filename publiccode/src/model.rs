@@ -1,12 +1,14 @@
 //! The typed publiccode.yml model (standard versions 0 … 0.7). It serialises with the
 //! standard's own key names, so the JSON export reads like the YAML it came from.
 //! Only values that passed validation end up here; optional keys that were invalid are
-//! left out rather than guessed.
+//! left out rather than guessed. It also deserialises from that JSON, so builds can cache
+//! validated models instead of validating unchanged files again.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 #[serde(rename_all = "camelCase")]
 pub struct PublicCode {
     pub publiccode_yml_version: String,
@@ -60,7 +62,8 @@ pub struct PublicCode {
     pub it: Option<Italy>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 #[serde(rename_all = "camelCase")]
 pub struct IntendedAudience {
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -71,7 +74,8 @@ pub struct IntendedAudience {
     pub scope: Vec<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 #[serde(rename_all = "camelCase")]
 pub struct Description {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -93,7 +97,8 @@ pub struct Description {
     pub awards: Vec<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 #[serde(rename_all = "camelCase")]
 pub struct Legal {
     pub license: String,
@@ -105,7 +110,8 @@ pub struct Legal {
     pub authors_file: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 #[serde(rename_all = "camelCase")]
 pub struct Maintenance {
     #[serde(rename = "type")]
@@ -116,7 +122,8 @@ pub struct Maintenance {
     pub contacts: Vec<Contact>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 #[serde(rename_all = "camelCase")]
 pub struct Contractor {
     pub name: String,
@@ -127,7 +134,8 @@ pub struct Contractor {
     pub website: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 #[serde(rename_all = "camelCase")]
 pub struct Contact {
     pub name: String,
@@ -139,14 +147,16 @@ pub struct Contact {
     pub affiliation: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 #[serde(rename_all = "camelCase")]
 pub struct Localisation {
     pub localisation_ready: bool,
     pub available_languages: Vec<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 #[serde(rename_all = "camelCase")]
 pub struct DependsOn {
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -168,7 +178,8 @@ impl DependsOn {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 #[serde(rename_all = "camelCase")]
 pub struct Dependency {
     pub name: String,
@@ -182,19 +193,22 @@ pub struct Dependency {
     pub optional: bool,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Organisation {
     pub uri: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Support {
     pub id: String,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 #[serde(rename_all = "camelCase")]
 pub struct Italy {
     pub country_extension_version: String,

@@ -2,6 +2,7 @@
 //! between them (dependencies, variants, related software) and the content pages.
 //! Built from `content/` in one direction: load → validate → model.
 
+pub mod entry_cache;
 pub mod history;
 pub mod pages;
 pub mod relations;
@@ -50,14 +51,35 @@ pub enum LoadError {
 /// `Checked` (with their findings) and left out of the catalogue; the models of valid
 /// entries are moved into the catalogue.
 pub fn load(content_dir: &Path) -> Result<(Catalogue, Vec<Checked>), LoadError> {
+    load_cached(content_dir, None)
+}
+
+/// [`load`], with unchanged entries taken from the entry cache file `cache` (see
+/// [`entry_cache`]) instead of being validated again.
+pub fn load_cached(
+    content_dir: &Path,
+    cache: Option<&Path>,
+) -> Result<(Catalogue, Vec<Checked>), LoadError> {
     let software = content_dir.join("software");
     let files = if software.is_dir() {
         check::collect(&[software])?
     } else {
         Vec::new()
     };
-    let mut checked = check::validate_all(&files);
+    let mut checked = match cache {
+        Some(c) => entry_cache::validate_all(&files, c),
+        None => check::validate_all(&files),
+    };
     check::catalogue::cross_check(&mut checked);
+    from_checked(content_dir, checked)
+}
+
+/// The catalogue of entries already validated and cross-checked (as [`load`] does; `allmende
+/// serve` validates first to report findings, and must not validate twice).
+pub fn from_checked(
+    content_dir: &Path,
+    mut checked: Vec<Checked>,
+) -> Result<(Catalogue, Vec<Checked>), LoadError> {
     // The models move into the catalogue; `checked` keeps the findings.
     let mut entries: Vec<Entry> = checked
         .iter_mut()

@@ -136,8 +136,11 @@ fn related(entries: &[Entry]) -> Vec<Vec<usize>> {
     (0..n)
         .into_par_iter()
         .map_init(
-            || (vec![0f32; n], Vec::new()),
-            |(score, touched), i| {
+            // Scratch space reused from entry to entry: allocating the candidate list
+            // afresh for each entry (up to the whole catalogue) made the kernel zero
+            // gigabytes of fresh pages on large catalogues.
+            || (vec![0f32; n], Vec::new(), Vec::new()),
+            |(score, touched, best), i| {
                 for &(id, w) in &keys[i] {
                     for &(j, wj) in &postings[id] {
                         if j != i {
@@ -148,7 +151,8 @@ fn related(entries: &[Entry]) -> Vec<Vec<usize>> {
                         }
                     }
                 }
-                let mut best: Vec<(usize, f32)> = touched.iter().map(|&j| (j, score[j])).collect();
+                best.clear();
+                best.extend(touched.iter().map(|&j| (j, score[j])));
                 for &j in touched.iter() {
                     score[j] = 0.0;
                 }
@@ -159,7 +163,7 @@ fn related(entries: &[Entry]) -> Vec<Vec<usize>> {
                     best.truncate(RELATED);
                 }
                 best.sort_by(order);
-                best.into_iter().map(|(j, _)| j).collect()
+                best.iter().map(|&(j, _)| j).collect()
             },
         )
         .collect()

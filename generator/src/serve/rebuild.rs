@@ -12,7 +12,7 @@ use crate::report::{self, Format};
 use crate::site::{self, BuildOptions};
 use std::collections::BTreeSet;
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 pub struct Builder {
@@ -105,7 +105,7 @@ impl Builder {
             Ok(c) => c,
             Err(message) => return failed(message),
         };
-        let checked = match check_entries(&config.content_dir) {
+        let checked = match check_entries(&config) {
             Ok(c) => c,
             Err(e) => return failed(e.to_string()),
         };
@@ -137,12 +137,14 @@ impl Builder {
                 printed: true,
             };
         }
-        match site::build(
+        // The entries just checked are built as they are: validating once per rebuild.
+        match site::build_from(
             &config,
             &BuildOptions {
                 keep_going: true,
                 progress: false,
             },
+            Some(checked),
         ) {
             Ok(summary) => {
                 self.left_out = invalid;
@@ -216,15 +218,17 @@ fn entries_en(n: usize) -> String {
     }
 }
 
-/// The catalogue's entries, checked like `allmende check` with no path does.
-fn check_entries(content_dir: &Path) -> Result<Vec<Checked>, CheckError> {
-    let software = content_dir.join("software");
+/// The catalogue's entries, checked like `allmende check` with no path does; unchanged
+/// entries come from the build's entry cache.
+fn check_entries(config: &Config) -> Result<Vec<Checked>, CheckError> {
+    let software = config.content_dir.join("software");
     let files = match check::collect(&[software]) {
         Ok(f) => f,
         Err(CheckError::NotFound { .. } | CheckError::Empty { .. }) => Vec::new(),
         Err(e) => return Err(e),
     };
-    let mut checked = check::validate_all(&files);
+    let mut checked =
+        crate::catalogue::entry_cache::validate_all(&files, &site::cache::entries_file(config));
     check::catalogue::cross_check(&mut checked);
     for c in &mut checked {
         c.report.findings.sort_by_key(|f| f.pos);

@@ -1,6 +1,7 @@
 //! `allmende build`: the catalogue website. Every output file is independent given the
 //! catalogue model, so pages render in parallel and the writer keeps only changes.
 
+pub mod cache;
 pub mod collab;
 pub mod exports;
 pub mod facets;
@@ -12,6 +13,7 @@ pub mod view;
 
 use crate::catalogue::{self, Catalogue};
 use crate::config::Config;
+use cache::{Fingerprint, Hasher, PageCache};
 use facets::{FACETS, slugify};
 use minijinja::{Value as Mj, context};
 use output::{Output, Writer};
@@ -53,6 +55,8 @@ pub struct BuildOptions {
 pub struct Summary {
     pub entries: usize,
     pub pages: usize,
+    /// Pages rendered by this build; the others were unchanged and kept from the last one.
+    pub rendered: usize,
     pub files: usize,
     pub written: usize,
     pub removed: usize,
@@ -64,9 +68,10 @@ impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "built {} entries: {} pages, {} files ({} written, {} removed), {:.1} MB in {:.2} s",
+            "built {} entries: {} pages ({} rendered), {} files ({} written, {} removed), {:.1} MB in {:.2} s",
             self.entries,
             self.pages,
+            self.rendered,
             self.files,
             self.written,
             self.removed,
@@ -77,8 +82,22 @@ impl std::fmt::Display for Summary {
 }
 
 pub fn build(config: &Config, options: &BuildOptions) -> Result<Summary, BuildError> {
+    build_from(config, options, None)
+}
+
+/// [`build`] from entries the caller has validated and cross-checked already (`serve`
+/// reports their findings first); `None` loads and validates `content/` here.
+pub fn build_from(
+    config: &Config,
+    options: &BuildOptions,
+    checked: Option<Vec<crate::check::Checked>>,
+) -> Result<Summary, BuildError> {
     let started = Instant::now();
-    let (cat, checked) = catalogue::load(&config.content_dir)?;
+    let (cache_dir, output_name) = cache::location(config);
+    let (cat, checked) = match checked {
+        Some(c) => catalogue::from_checked(&config.content_dir, c)?,
+        None => catalogue::load_cached(&config.content_dir, Some(&cache::entries_file(config)))?,
+    };
     tracing::debug!(elapsed = ?started.elapsed(), entries = cat.entries.len(), "catalogue loaded");
     let invalid = checked.iter().filter(|c| c.report.errors() > 0).count();
     drop(checked);
@@ -92,20 +111,40 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<Summary, BuildEr
         source,
     };
     let writer = Writer::begin(&config.output_dir).map_err(write_err)?;
+    let cache = PageCache::open(&cache_dir, &output_name);
+    let salt = cache::build_salt(&theme.fingerprint, config);
     // Entry pages dominate large catalogues: about 1.6 pages per entry and language.
     let progress = progress::Progress::start(
         options.progress,
         cat.entries.len() * config.languages.len() * 16 / 10 + 100,
     );
-    let rendered = render_site(&cat, config, &theme, &writer, progress.counter());
+    let rendered = render_site(
+        &cat,
+        config,
+        &theme,
+        &writer,
+        &Caching {
+            cache: &cache,
+            salt,
+        },
+        progress.counter(),
+    );
     progress.finish();
     let pages = rendered?;
     tracing::debug!(elapsed = ?started.elapsed(), pages, "rendered");
+    let hashes = writer.hashes();
+    let rendered_pages = cache.rendered();
     let stats = writer.commit().map_err(write_err)?;
     tracing::debug!(elapsed = ?started.elapsed(), "written");
+    // The site is complete without it; a cache that cannot be saved only makes the next
+    // build slower.
+    if let Err(e) = cache.save(&hashes) {
+        tracing::warn!(error = %e, dir = %cache_dir.display(), "build cache not saved");
+    }
     Ok(Summary {
         entries: cat.entries.len(),
         pages,
+        rendered: rendered_pages,
         files: stats.files,
         written: stats.written,
         removed: stats.removed,
@@ -133,6 +172,9 @@ struct SiteCtx<'a> {
     assets: &'a BTreeMap<String, String>,
     nav: Vec<NavPage>,
     entries: usize,
+    /// The build's salt and everything above: what every page of this language shares.
+    #[serde(skip)]
+    salt: Fingerprint,
 }
 
 #[derive(Serialize, Clone)]
@@ -166,29 +208,40 @@ pub fn absolute(base_url: &str, path: &str) -> String {
     format!("{base_url}{}", path.trim_start_matches('/'))
 }
 
+/// The build cache and what every page's fingerprint starts from.
+pub struct Caching<'a> {
+    pub cache: &'a PageCache,
+    /// Program, theme and configuration ([`cache::build_salt`]).
+    pub salt: Fingerprint,
+}
+
 struct Renderer<'a> {
     theme: &'a Theme,
     config: &'a Config,
     out: &'a Writer,
+    caching: &'a Caching<'a>,
     pages: &'a std::sync::atomic::AtomicUsize,
 }
 
 impl Renderer<'_> {
     /// Renders `template` with `ctx` into the site at `path` (a page URL like `/de/x/`
-    /// or a file name).
+    /// or a file name), unless the same template and context made the live file.
     fn page_to(&self, path: &str, template: &str, ctx: Mj) -> Result<(), BuildError> {
-        let tmpl = self
-            .theme
-            .env
-            .get_template(template)
-            .map_err(|e| BuildError::Render {
-                template: template.to_owned(),
-                message: e.to_string(),
-            })?;
-        let html = tmpl.render(ctx).map_err(|e| BuildError::Render {
-            template: template.to_owned(),
-            message: format!("{e:#}"),
-        })?;
+        let mut h = Hasher::new(&self.caching.salt);
+        h.str(template);
+        let fingerprint = h.json(&ctx).then(|| h.finish());
+        self.page_cached(path, template, fingerprint, || ctx)
+    }
+
+    /// Like [`Renderer::page_to`] for a page whose fingerprint was computed from its
+    /// inputs; `ctx` is only built when the page has to be rendered.
+    fn page_cached(
+        &self,
+        path: &str,
+        template: &str,
+        fingerprint: Option<Fingerprint>,
+        ctx: impl FnOnce() -> Mj,
+    ) -> Result<(), BuildError> {
         let file = if path.ends_with('/') {
             file_of(path)
         } else {
@@ -196,7 +249,53 @@ impl Renderer<'_> {
         };
         self.pages
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        self.put(&file, html.as_bytes())
+        self.file_cached(&file, fingerprint, || {
+            self.caching.cache.rendering();
+            let ctx = ctx();
+            let tmpl = self
+                .theme
+                .env
+                .get_template(template)
+                .map_err(|e| BuildError::Render {
+                    template: template.to_owned(),
+                    message: e.to_string(),
+                })?;
+            let html = tmpl.render(ctx).map_err(|e| BuildError::Render {
+                template: template.to_owned(),
+                message: format!("{e:#}"),
+            })?;
+            Ok(html.into_bytes())
+        })
+    }
+
+    /// Puts the file `make` gives, unless the cache knows that the same inputs made the
+    /// live file: then that file is kept and `make` never runs.
+    fn file_cached(
+        &self,
+        file: &str,
+        fingerprint: Option<Fingerprint>,
+        make: impl FnOnce() -> Result<Vec<u8>, BuildError>,
+    ) -> Result<(), BuildError> {
+        let cache = self.caching.cache;
+        if let Some(fp) = fingerprint
+            && let Some(hash) = cache.unchanged(file, &fp)
+            && self
+                .out
+                .keep(file, hash)
+                .map_err(|source| BuildError::Write {
+                    path: self.config.output_dir.join(file),
+                    source,
+                })?
+        {
+            cache.record(file, fp);
+            return Ok(());
+        }
+        let bytes = make()?;
+        self.put(file, &bytes)?;
+        if let Some(fp) = fingerprint {
+            cache.record(file, fp);
+        }
+        Ok(())
     }
 
     fn put(&self, file: &str, bytes: &[u8]) -> Result<(), BuildError> {
@@ -247,12 +346,14 @@ pub fn render_site(
     config: &Config,
     theme: &Theme,
     out: &Writer,
+    caching: &Caching,
     pages: &std::sync::atomic::AtomicUsize,
 ) -> Result<usize, BuildError> {
     let r = Renderer {
         theme,
         config,
         out,
+        caching,
         pages,
     };
     let default = config.languages[0].as_str();
@@ -270,11 +371,22 @@ pub fn render_site(
     if let Ok(schema) = std::fs::read(config.root.join("schemas/publiccode.schema.json")) {
         r.put("schemas/publiccode.schema.json", &schema)?;
     }
-    // Each model is converted for templates once and shared by both languages' pages.
-    let codes: Vec<Mj> = cat
+    // Each model is converted for templates at most once (when one of its pages is
+    // rendered) and shared by both languages' pages.
+    let codes: Vec<std::sync::OnceLock<Mj>> = (0..cat.entries.len())
+        .map(|_| std::sync::OnceLock::new())
+        .collect();
+    // What an entry's own pages are made of, hashed once for both languages.
+    let entry_hashes: Vec<Fingerprint> = cat
         .entries
         .par_iter()
-        .map(|e| Mj::from_serialize(&e.code))
+        .map(|e| {
+            let mut h = Hasher::new(&[0; 32]);
+            h.str(&e.slug);
+            h.json(&e.code);
+            h.json(&(&e.dates.added, &e.dates.updated));
+            h.finish()
+        })
         .collect();
     for lang in &config.languages {
         let t = &theme.i18n[lang];
@@ -305,6 +417,13 @@ pub fn render_site(
                 })
                 .collect(),
             entries: cat.entries.len(),
+            salt: [0; 32],
+        };
+        let mut site = site;
+        site.salt = {
+            let mut h = Hasher::new(&caching.salt);
+            h.json(&site);
+            h.finish()
         };
         // Converted once per language; minijinja values are shared, not copied, per page.
         let site_v = Mj::from_serialize(&site);
@@ -315,6 +434,18 @@ pub fn render_site(
             .map(|(i, e)| card(i, e, lang, default, t))
             .collect();
         let cards_v: Vec<Mj> = cards.par_iter().map(Mj::from_serialize).collect();
+        let card_hashes: Vec<Fingerprint> = cards
+            .par_iter()
+            .map(|c| {
+                let mut h = Hasher::new(&[0; 32]);
+                h.json(c);
+                h.finish()
+            })
+            .collect();
+        let card_set = CardSet {
+            values: &cards_v,
+            hashes: &card_hashes,
+        };
         let prepared = view::Prepared {
             cat,
             codes: &codes,
@@ -324,14 +455,34 @@ pub fn render_site(
         };
         tracing::debug!(lang, "rendering");
         cat.entries.par_iter().enumerate().try_for_each(|(i, e)| {
-            let v = view::entry_view(&prepared, i, e, lang, t);
             let path = entry_path(lang, &e.slug);
-            let page = r.page(&site, path.clone(), v.card.name.clone(), v.card.short.clone());
-            r.page_to(&path, "entry.html", context! { site => site_v.clone(), page => Mj::from_serialize(&page), entry => Mj::from_serialize(&v) })
+            // The entry itself and the cards it shows of other entries: nothing else of
+            // the catalogue reaches its page.
+            let mut h = Hasher::new(&site.salt);
+            h.str("entry.html").bytes(&entry_hashes[i]).bytes(&card_hashes[i]);
+            let linked = [
+                &e.related,
+                &e.variants,
+                &e.based_on_links.iter().flatten().copied().collect(),
+                &e.dependency_links.iter().flatten().copied().collect(),
+            ];
+            for list in linked {
+                h.str(&list.len().to_string());
+                for &j in list {
+                    h.bytes(&card_hashes[j]);
+                }
+            }
+            h.json(&e.based_on_links);
+            h.json(&e.dependency_links);
+            r.page_cached(&path, "entry.html", Some(h.finish()), || {
+                let v = view::entry_view(&prepared, i, e, lang, t);
+                let page = r.page(&site, path.clone(), v.card.name.clone(), v.card.short.clone());
+                context! { site => site_v.clone(), page => Mj::from_serialize(&page), entry => Mj::from_serialize(&v) }
+            })
         })?;
         tracing::debug!(lang, "entry pages done");
-        lists(&r, &site, &site_v, &cards, &cards_v)?;
-        facet_pages(&r, &site, &site_v, &cards, &cards_v, cat)?;
+        lists(&r, &site, &site_v, &cards, &card_set)?;
+        facet_pages(&r, &site, &site_v, &cards, &card_set, cat)?;
         tracing::debug!(lang, "lists and facets done");
         home(&r, &site, &site_v, &cards, cat)?;
         for p in cat.pages.iter().filter(|p| &p.lang == lang) {
@@ -379,9 +530,22 @@ pub fn render_site(
         .into_iter()
         .filter(|p| p.ends_with(".html") && p != "404.html" && p != "index.html")
         .collect();
-    for o in exports::all(cat, config, &html_paths) {
-        r.put(&o.path, &o.bytes)?;
-    }
+    // Per-entry data files change only with their entry.
+    cat.entries.par_iter().enumerate().try_for_each(|(i, e)| {
+        let mut h = Hasher::new(&caching.salt);
+        h.str("yml").str(&e.source);
+        r.file_cached(&exports::yaml_path(e), Some(h.finish()), || {
+            Ok(e.source.clone().into_bytes())
+        })?;
+        let mut h = Hasher::new(&caching.salt);
+        h.str("json").bytes(&entry_hashes[i]);
+        r.file_cached(&exports::json_path(e), Some(h.finish()), || {
+            Ok(exports::entry_json(e))
+        })
+    })?;
+    exports::catalogue_files(cat, config, &html_paths)
+        .par_iter()
+        .try_for_each(|o| r.put(&o.path, &o.bytes))?;
     Ok(r.pages.load(std::sync::atomic::Ordering::Relaxed))
 }
 
@@ -422,6 +586,35 @@ struct PageLink {
     number: usize,
     url: String,
     current: bool,
+    /// Stands for the pages left out between two links (shown as "…").
+    gap: bool,
+}
+
+/// Links to the first and last page and to the two pages either side of page `n`, with a
+/// gap where pages are left out: a list of 400 pages linked every page from every page,
+/// which made list pages mostly pager. Every page stays reachable by next/previous.
+fn pager_links(base: &str, n: usize, pages: usize) -> Vec<PageLink> {
+    let shown = |i: usize| i == 1 || i == pages || i.abs_diff(n) <= 2;
+    let mut links = Vec::new();
+    for i in (1..=pages).filter(|&i| shown(i)) {
+        if let Some(last) = links.last().map(|l: &PageLink| l.number)
+            && i > last + 1
+        {
+            links.push(PageLink {
+                number: 0,
+                url: String::new(),
+                current: false,
+                gap: true,
+            });
+        }
+        links.push(PageLink {
+            number: i,
+            url: page_url(base, i),
+            current: i == n,
+            gap: false,
+        });
+    }
+    links
 }
 
 fn page_url(base: &str, n: usize) -> String {
@@ -443,13 +636,19 @@ struct Listing<'a> {
     extra: Mj,
 }
 
+/// A language's cards with their template values and fingerprints, by catalogue index.
+struct CardSet<'a> {
+    values: &'a [Mj],
+    hashes: &'a [Fingerprint],
+}
+
 fn paged(
     r: &Renderer,
     site: &SiteCtx,
     site_v: &Mj,
     listing: Listing,
     cards: &[&Card],
-    values: &[Mj],
+    set: &CardSet,
 ) -> Result<(), BuildError> {
     let Listing {
         base,
@@ -460,11 +659,11 @@ fn paged(
     let size = r.config.page_size;
     let pages = cards.len().div_ceil(size).max(1);
     (1..=pages).into_par_iter().try_for_each(|n| {
-        let chunk: Vec<Mj> = cards
+        let chunk: Vec<&Card> = cards
             .iter()
             .skip((n - 1) * size)
             .take(size)
-            .map(|c| values[c.index].clone())
+            .copied()
             .collect();
         let path = page_url(base, n);
         let pagination = Pagination {
@@ -472,13 +671,7 @@ fn paged(
             pages,
             prev: (n > 1).then(|| page_url(base, n - 1)),
             next: (n < pages).then(|| page_url(base, n + 1)),
-            links: (1..=pages)
-                .map(|i| PageLink {
-                    number: i,
-                    url: page_url(base, i),
-                    current: i == n,
-                })
-                .collect(),
+            links: pager_links(base, n, pages),
         };
         let page_title = if n > 1 {
             format!("{title} ({} {n}/{pages})", t_str(site.t, "ui", "page"))
@@ -486,15 +679,23 @@ fn paged(
             title.to_owned()
         };
         let page = r.page(site, path.clone(), page_title, String::new());
-        let ctx = context! {
-            site => site_v.clone(),
-            page => Mj::from_serialize(&page),
-            entries => Mj::from(chunk),
-            pagination => Mj::from_serialize(&pagination),
-            total => cards.len(),
-            ..extra.clone()
-        };
-        r.page_to(&path, template, ctx)
+        let mut h = Hasher::new(&site.salt);
+        h.str(template).str(&cards.len().to_string());
+        for c in &chunk {
+            h.bytes(&set.hashes[c.index]);
+        }
+        let hashed = h.json(&page) && h.json(&pagination) && h.json(&extra);
+        r.page_cached(&path, template, hashed.then(|| h.finish()), || {
+            let entries: Vec<Mj> = chunk.iter().map(|c| set.values[c.index].clone()).collect();
+            context! {
+                site => site_v.clone(),
+                page => Mj::from_serialize(&page),
+                entries => Mj::from(entries),
+                pagination => Mj::from_serialize(&pagination),
+                total => cards.len(),
+                ..extra.clone()
+            }
+        })
     })
 }
 
@@ -520,7 +721,7 @@ fn lists(
     site: &SiteCtx,
     site_v: &Mj,
     cards: &[Card],
-    values: &[Mj],
+    set: &CardSet,
 ) -> Result<(), BuildError> {
     let lang = site.lang;
     let base_of = |s: &str| {
@@ -559,7 +760,7 @@ fn lists(
             template: "list.html",
             extra: context! { sorts => Mj::from_serialize(&sorts) },
         };
-        paged(r, site, site_v, listing, &sorted, values)?;
+        paged(r, site, site_v, listing, &sorted, set)?;
     }
     Ok(())
 }
@@ -626,7 +827,7 @@ fn facet_pages(
     site: &SiteCtx,
     site_v: &Mj,
     cards: &[Card],
-    values: &[Mj],
+    set: &CardSet,
     cat: &Catalogue,
 ) -> Result<(), BuildError> {
     let index = facet_index(site, cat);
@@ -647,7 +848,7 @@ fn facet_pages(
                 template: "facet.html",
                 extra,
             };
-            paged(r, site, site_v, listing, &entries, values)
+            paged(r, site, site_v, listing, &entries, set)
         })?;
     }
     Ok(())

@@ -149,6 +149,35 @@ impl Writer {
         Ok(())
     }
 
+    /// Takes `path` over from the last build without its bytes, when the live folder has
+    /// it with content hash `hash` (what the build cache says the same inputs gave).
+    /// `false` when it cannot: then the caller renders the file and [`Writer::put`]s it.
+    pub fn keep(&self, path: &str, hash: &str) -> io::Result<bool> {
+        if self.old.get(path).map(String::as_str) != Some(hash) {
+            return Ok(false);
+        }
+        let Some(rel) = safe_relative(path) else {
+            return Ok(false);
+        };
+        let size = match std::fs::metadata(self.dir.join(rel)) {
+            Ok(m) if m.is_file() => m.len(),
+            _ => return Ok(false),
+        };
+        self.files
+            .lock()
+            .map_err(|_| io::Error::other("writer poisoned"))?
+            .push((path.to_owned(), hash.to_owned(), size, false));
+        Ok(true)
+    }
+
+    /// Content hash of every file added so far (what the manifest will say).
+    pub fn hashes(&self) -> std::collections::HashMap<String, String> {
+        self.files
+            .lock()
+            .map(|f| f.iter().map(|(p, h, ..)| (p.clone(), h.clone())).collect())
+            .unwrap_or_default()
+    }
+
     /// Paths added so far, sorted.
     pub fn paths(&self) -> Vec<String> {
         let mut v: Vec<String> = self

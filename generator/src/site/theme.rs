@@ -50,6 +50,7 @@ pub fn load(dir: &Path, languages: &[String]) -> Result<Theme, ThemeError> {
     env.set_trim_blocks(true);
     env.set_lstrip_blocks(true);
     env.add_filter("date", local_date);
+    env.set_formatter(html_formatter);
     let templates = dir.join("templates");
     for path in read_dir_sorted(&templates) {
         let text = std::fs::read_to_string(&path).map_err(|e| file_err(&path, e.to_string()))?;
@@ -106,11 +107,70 @@ pub fn hashed_name(name: &str, bytes: &[u8]) -> String {
     }
 }
 
+/// Auto-escaping as minijinja does it, except that `/` stays as it is: escaping it guards
+/// against nothing in HTML text or quoted attributes, and `&#x2f;` in every URL made up
+/// a tenth of the site's bytes.
+fn html_formatter(
+    out: &mut minijinja::Output,
+    state: &minijinja::State,
+    value: &minijinja::Value,
+) -> Result<(), minijinja::Error> {
+    match value.as_str() {
+        Some(s) if state.auto_escape() == minijinja::AutoEscape::Html && !value.is_safe() => {
+            write_html_escaped(out, s).map_err(minijinja::Error::from)
+        }
+        _ => minijinja::escape_formatter(out, state, value),
+    }
+}
+
+fn write_html_escaped(out: &mut impl std::fmt::Write, s: &str) -> std::fmt::Result {
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let entity = match b {
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'&' => "&amp;",
+            b'"' => "&quot;",
+            b'\'' => "&#x27;",
+            _ => continue,
+        };
+        out.write_str(&s[start..i])?;
+        out.write_str(entity)?;
+        start = i + 1;
+    }
+    out.write_str(&s[start..])
+}
+
 /// `{{ "2025-07-14"|date(site.lang) }}` → `14.07.2025` in German; ISO elsewhere.
 fn local_date(value: String, lang: String) -> String {
     let parts: Vec<&str> = value.split('-').collect();
     match (lang.as_str(), parts.as_slice()) {
         ("de", [y, m, d]) => format!("{d}.{m}.{y}"),
         _ => value,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_but_not_slashes() {
+        let mut env = minijinja::Environment::new();
+        env.set_formatter(html_formatter);
+        env.add_template(
+            "t.html",
+            "<a href=\"{{ u }}\">{{ s }}</a>{{ n }}{{ h|safe }}",
+        )
+        .unwrap();
+        let html = env
+            .get_template("t.html")
+            .unwrap()
+            .render(minijinja::context! { u => "/de/x/?a=1&b='2'", s => "<b>\"x\"</b>", n => 3, h => "<i>/</i>" })
+            .unwrap();
+        assert_eq!(
+            html,
+            "<a href=\"/de/x/?a=1&amp;b=&#x27;2&#x27;\">&lt;b&gt;&quot;x&quot;&lt;/b&gt;</a>3<i>/</i>"
+        );
     }
 }

@@ -168,7 +168,8 @@ pub struct EntryView {
 /// every page that shows them: converting is the expensive part of rendering.
 pub struct Prepared<'a> {
     pub cat: &'a Catalogue,
-    pub codes: &'a [minijinja::Value],
+    /// Filled on first use: pages kept from the last build never need them.
+    pub codes: &'a [std::sync::OnceLock<minijinja::Value>],
     pub cards: &'a [minijinja::Value],
     /// The site's default language, for descriptions missing in the page's language.
     pub default: &'a str,
@@ -253,7 +254,9 @@ pub fn entry_view(prepared: &Prepared, i: usize, e: &Entry, lang: &str, t: &Valu
     });
     EntryView {
         card: card(i, e, lang, default, t),
-        code: prepared.codes[i].clone(),
+        code: prepared.codes[i]
+            .get_or_init(|| minijinja::Value::from_serialize(&e.code))
+            .clone(),
         fallback: dlang.split('-').next() != Some(lang),
         description_lang: dlang,
         long_html: d

@@ -23,22 +23,46 @@ use crate::site::view::entry_path;
 /// All export files. `html_paths` are the site-relative paths of the HTML pages
 /// (`de/software/nextcloud/index.html`), for the sitemap.
 pub fn all(cat: &Catalogue, config: &Config, html_paths: &[String]) -> Vec<Output> {
-    let mut out = Vec::new();
-    for e in &cat.entries {
-        out.push(Output::new(
-            format!("data/software/{}.yml", e.slug),
-            e.source.clone(),
-        ));
-        let json = serde_json::to_vec_pretty(&e.code).unwrap_or_default();
-        out.push(Output::new(format!("data/software/{}.json", e.slug), json));
-    }
-    out.push(json::catalogue(cat, config));
-    out.push(csv::catalogue(cat, config));
-    out.push(dcat::catalogue(cat, config));
-    out.extend(atom::feeds(cat, config));
-    out.extend(sitemap::sitemaps(config, html_paths));
-    out.push(sitemap::robots(config));
+    let mut out: Vec<Output> = cat
+        .entries
+        .iter()
+        .flat_map(|e| {
+            [
+                Output::new(yaml_path(e), e.source.clone()),
+                Output::new(json_path(e), entry_json(e)),
+            ]
+        })
+        .collect();
+    out.extend(catalogue_files(cat, config, html_paths));
     out
+}
+
+/// `data/software/<slug>.yml`: the entry's publiccode.yml as written.
+pub fn yaml_path(e: &Entry) -> String {
+    format!("data/software/{}.yml", e.slug)
+}
+
+/// `data/software/<slug>.json`: the entry's model as JSON.
+pub fn json_path(e: &Entry) -> String {
+    format!("data/software/{}.json", e.slug)
+}
+
+pub fn entry_json(e: &Entry) -> Vec<u8> {
+    serde_json::to_vec_pretty(&e.code).unwrap_or_default()
+}
+
+/// The files made from the whole catalogue, made in parallel (they are independent).
+pub fn catalogue_files(cat: &Catalogue, config: &Config, html_paths: &[String]) -> Vec<Output> {
+    use rayon::prelude::*;
+    let makers: [&(dyn Fn() -> Vec<Output> + Sync); 6] = [
+        &|| vec![json::catalogue(cat, config)],
+        &|| vec![csv::catalogue(cat, config)],
+        &|| vec![dcat::catalogue(cat, config)],
+        &|| atom::feeds(cat, config),
+        &|| sitemap::sitemaps(config, html_paths),
+        &|| vec![sitemap::robots(config)],
+    ];
+    makers.par_iter().flat_map_iter(|f| f()).collect()
 }
 
 /// The site's default language (the first configured one).

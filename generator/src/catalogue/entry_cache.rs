@@ -1,0 +1,173 @@
+//! Validated entries kept between builds: an entry whose publiccode.yml bytes and folder
+//! (the files its logo and screenshots may name) are unchanged is not parsed and validated
+//! again; its model and findings come from the cache. Validation is most of what a build
+//! after a one-entry edit would otherwise spend.
+//!
+//! The cache is one JSON line per entry in the build cache folder. The key hashes the
+//! program (version, size, change time: new rules make new keys), the file's path and
+//! bytes, and the name, size and change time of every other file in the entry's folder.
+//! Rules that span the catalogue (duplicate slugs and URLs) are not cached: they run on
+//! every build.
+
+use crate::check::{self, Checked};
+use publiccode::{Finding, PublicCode, Report};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+const HEADER: &str = "allmende entry cache 1";
+
+#[derive(Serialize, Deserialize)]
+struct Line {
+    key: String,
+    model: Option<PublicCode>,
+    findings: Vec<Finding>,
+}
+
+/// Hex of the key of `path` with contents `bytes`.
+fn key_of(program: &[u8; 32], path: &Path, bytes: &[u8]) -> String {
+    let mut h = blake3::Hasher::new();
+    h.update(program);
+    h.update(path.to_string_lossy().as_bytes());
+    h.update(&(bytes.len() as u64).to_le_bytes());
+    h.update(bytes);
+    if let Some(dir) = path.parent() {
+        let mut files: Vec<(String, u64, u128)> = walkdir::WalkDir::new(dir)
+            .min_depth(1)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.path() != path)
+            .filter_map(|e| {
+                let m = e.metadata().ok()?;
+                let changed = m
+                    .modified()
+                    .ok()
+                    .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                    .map_or(0, |d| d.as_nanos());
+                Some((e.path().to_string_lossy().into_owned(), m.len(), changed))
+            })
+            .collect();
+        files.sort();
+        for (name, len, changed) in files {
+            h.update(name.as_bytes());
+            h.update(&[0]);
+            h.update(&len.to_le_bytes());
+            h.update(&changed.to_le_bytes());
+        }
+    }
+    h.finalize().to_hex().to_string()
+}
+
+/// Reads and validates `files` like [`check::validate_all`], taking unchanged entries from
+/// the cache file `cache` and writing the cache anew when anything was validated. A cache
+/// that cannot be read is an empty one; one that cannot be written is only a warning.
+pub fn validate_all(files: &[PathBuf], cache: &Path) -> Vec<Checked> {
+    let program = crate::site::cache::program_identity();
+    let text = std::fs::read_to_string(cache)
+        .ok()
+        .filter(|t| t.lines().next() == Some(HEADER))
+        .unwrap_or_default();
+    let old: HashMap<String, (Line, &str)> = text
+        .lines()
+        .skip(1)
+        .collect::<Vec<_>>()
+        .par_iter()
+        .filter_map(|raw| {
+            let line = serde_json::from_str::<Line>(raw).ok()?;
+            Some((line.key.clone(), (line, *raw)))
+        })
+        .collect();
+    // (checked, key, the cache line when it came from the cache)
+    let results: Vec<(Checked, Option<String>, Option<&str>)> = files
+        .par_iter()
+        .map(|path| match std::fs::read(path) {
+            Ok(bytes) if bytes.len() <= publiccode::yaml::MAX_FILE_BYTES => {
+                let key = key_of(&program, path, &bytes);
+                let (report, raw) = match old.get(&key) {
+                    Some((line, raw)) => (
+                        Report {
+                            model: line.model.clone(),
+                            findings: line.findings.clone(),
+                            links: Vec::new(),
+                        },
+                        Some(*raw),
+                    ),
+                    None => (publiccode::validate(&bytes, path.parent()), None),
+                };
+                let checked = Checked {
+                    path: path.clone(),
+                    report,
+                };
+                (checked, Some(key), raw)
+            }
+            // Unreadable or oversized: validated as `allmende check` does, never cached.
+            _ => (check::validate_file(path), None, None),
+        })
+        .collect();
+    let hits = results.iter().filter(|r| r.2.is_some()).count();
+    if hits != results.len() || hits != old.len() {
+        let lines: Vec<String> = results
+            .par_iter()
+            .filter_map(|(c, key, raw)| {
+                if let Some(raw) = raw {
+                    return Some((*raw).to_owned());
+                }
+                serde_json::to_string(&Line {
+                    key: key.clone()?,
+                    model: c.report.model.clone(),
+                    findings: c.report.findings.clone(),
+                })
+                .ok()
+            })
+            .collect();
+        let mut out = String::with_capacity(lines.iter().map(|l| l.len() + 1).sum::<usize>() + 32);
+        out.push_str(HEADER);
+        out.push('\n');
+        for l in lines {
+            out.push_str(&l);
+            out.push('\n');
+        }
+        if let Err(e) = write_atomically(cache, &out) {
+            tracing::warn!(error = %e, file = %cache.display(), "entry cache not saved");
+        }
+    }
+    tracing::debug!(hits, files = results.len(), "entry cache");
+    results.into_iter().map(|(c, ..)| c).collect()
+}
+
+fn write_atomically(file: &Path, text: &str) -> std::io::Result<()> {
+    if let Some(dir) = file.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let tmp = file.with_extension("tmp");
+    std::fs::write(&tmp, text)?;
+    std::fs::rename(&tmp, file)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The cache gives the same models and findings as validating, for every demo entry.
+    #[test]
+    fn cached_entries_equal_validated_ones() {
+        let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content/software");
+        let files = check::collect(&[content]).unwrap();
+        let dir = std::env::temp_dir().join(format!("allmende-entry-cache-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let cache = dir.join("entries");
+        let fresh = validate_all(&files, &cache);
+        assert!(cache.is_file());
+        let cached = validate_all(&files, &cache);
+        let direct = check::validate_all(&files);
+        assert_eq!(cached.len(), direct.len());
+        for ((a, b), c) in cached.iter().zip(&direct).zip(&fresh) {
+            assert_eq!(a.path, b.path);
+            assert_eq!(a.report.model, b.report.model, "{}", a.path.display());
+            assert_eq!(a.report.findings, b.report.findings, "{}", a.path.display());
+            assert_eq!(c.report.model, b.report.model);
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
