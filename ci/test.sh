@@ -12,6 +12,9 @@ cargo fmt --all -- --check
 step "lint"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+step "search engine for the browser: the committed engine.wasm is what the sources build"
+bash search-wasm/build-wasm.sh --check
+
 step "unit, integration and conformance tests"
 cargo test --workspace --locked
 

@@ -55,10 +55,14 @@ pub fn search(index: &Index, req: &SearchRequest) -> Result<SearchResponse, Erro
         )?;
     }
     let (total, docs, counts) = page;
-    let hits = docs
+    // Every hit is read before the first error is returned: in the browser a read fails while
+    // its index block is still on the way, and reading them all names all missing blocks at
+    // once (one round trip instead of one per hit).
+    let hits: Vec<Result<Hit, Error>> = docs
         .into_iter()
         .map(|addr| hit(&searcher, &f, addr, &terms, &req.lang))
-        .collect::<Result<Vec<_>, _>>()?;
+        .collect();
+    let hits = hits.into_iter().collect::<Result<Vec<_>, _>>()?;
     let mut facets = BTreeMap::new();
     for ((key, counts), selected) in FACET_KEYS.iter().zip(counts).zip(&filters) {
         let mut list: Vec<(String, u64)> = counts.into_iter().collect();
