@@ -120,7 +120,7 @@ async function visit(browser, base, url, ready, classify) {
   await page.waitForFunction(ready, null, { timeout: 120000 });
   const result = await page.evaluate(() => {
     const s = window.__search || window.__pf;
-    return { at: s.firstResultsAt, error: s.error, total: window.__search ? (document.getElementById("search-count").textContent) : s.total, stats: window.__search?.last?.stats };
+    return { at: s.firstResultsAt, error: s.error, total: window.__search ? (document.getElementById("search-count").textContent) : s.total, stats: window.__search?.last?.stats, totals: window.__search?.last?.totals };
   });
   await page.waitForTimeout(100);
   return { page, context, sizes, ...result };
@@ -166,6 +166,9 @@ async function main() {
       q: `${lang}:${q}`,
       "ours ms": Math.round(a.at), "ours hits": (a.total || "").replace(/\D+/g, "") || a.error,
       "ours eng KiB/req": `${kb(a.sizes.engine[1])}/${a.sizes.engine[0]}`, "ours data KiB/req": `${kb(a.sizes.data[1])}/${a.sizes.data[0]}`, "rounds": a.stats?.rounds,
+      // The page's CDP session does not see the worker's fetches: the worker counts them
+      // itself (decoded bytes: wasm + root + blocks).
+      "ours worker KiB/req": a.totals ? `${kb(a.totals.bytes)}/${a.totals.requests}` : "",
       "pf ms": Math.round(b.at), "pf hits": b.total ?? b.error,
       "pf eng KiB/req": `${kb(b.sizes.engine[1])}/${b.sizes.engine[0]}`, "pf data KiB/req": `${kb(b.sizes.data[1])}/${b.sizes.data[0]}`,
     });
