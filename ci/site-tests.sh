@@ -32,8 +32,10 @@ else
 fi
 
 step "build the demo site"
-cargo run --release --locked -p allmende -- build
+cargo run --locked -p allmende -- build
 
 step "site tests"
+# collab.e2e.test.js starts the tickets API from the binary that just built the site.
+export ALLMENDE_BIN="$PWD/target/debug/allmende"
 cd tests/site
 node --test

@@ -29,6 +29,15 @@ pub enum Command {
     Build(BuildArgs),
     /// Build the site, serve it on this machine and rebuild it when the content changes.
     Serve(ServeArgs),
+    /// Run the tickets and forum API (configuration: the [api] section and ALLMENDE_* variables).
+    Api(ApiArgs),
+}
+
+#[derive(clap::Args)]
+pub struct ApiArgs {
+    /// site.toml or another TOML file with an [api] section.
+    #[arg(long, default_value = "site.toml")]
+    pub config: PathBuf,
 }
 
 #[derive(clap::Args)]
@@ -76,8 +85,18 @@ pub struct CheckArgs {
     /// Also check that web addresses are reachable (only ever warnings).
     #[arg(long)]
     pub network: bool,
+    /// Language of messages and hints (default: from LC_ALL / LC_MESSAGES / LANG; English
+    /// unless that names German).
+    #[arg(long, value_enum)]
+    pub lang: Option<MessageLang>,
     #[arg(long, default_value = "site.toml")]
     pub config: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum MessageLang {
+    De,
+    En,
 }
 
 pub const EXIT_VALID: u8 = 0;
@@ -89,6 +108,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Check(args) => ExitCode::from(run_check(args)),
         Command::Build(args) => ExitCode::from(run_build(args)),
         Command::Serve(args) => ExitCode::from(run_serve(args)),
+        Command::Api(args) => ExitCode::from(crate::api::run(&args.config)),
     }
 }
 
@@ -188,7 +208,12 @@ pub fn run_check(args: CheckArgs) -> u8 {
         && stdout.is_terminal()
         && std::env::var_os("NO_COLOR").is_none();
     let mut out = stdout.lock();
-    if let Err(e) = report::render(args.format, &checked, &summary, color, &mut out) {
+    let lang = match args.lang {
+        Some(MessageLang::De) => publiccode::Lang::De,
+        Some(MessageLang::En) => publiccode::Lang::En,
+        None => publiccode::Lang::from_env(),
+    };
+    if let Err(e) = report::render(args.format, &checked, &summary, color, lang, &mut out) {
         return fail(format!("cannot write the report: {e}"));
     }
     if summary.errors > 0 || (args.strict && summary.warnings > 0) {

@@ -1,6 +1,7 @@
 //! The `allmende` command as a library, so end-to-end tests and benchmarks drive the same
 //! code as the binary.
 
+pub mod api;
 pub mod catalogue;
 pub mod check;
 pub mod cli;

@@ -12,6 +12,8 @@ fn allmende(args: &[&str], dir: &Path) -> (i32, String, String) {
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
+        // Messages follow the locale; the assertions below read the English ones.
+        .env("LC_ALL", "C")
         .output()
         .unwrap();
     (
@@ -253,6 +255,7 @@ fn network_checks_only_warn() {
         .args(["check", "--network", "--format", "json", "content"])
         .current_dir(&c.0)
         .env("ALLMENDE_NETWORK_ALLOW_PRIVATE", "1")
+        .env("LC_ALL", "C")
         .output()
         .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -282,4 +285,237 @@ fn network_checks_only_warn() {
         msgs.iter().all(|m| m.contains("private address")),
         "{msgs:?}"
     );
+}
+
+#[test]
+fn api_reports_bad_configuration_with_the_place_and_exit_2() {
+    let cat = Catalogue::new("api-bad");
+    std::fs::write(cat.0.join("site.toml"), "[api]\nlisten = \"nowhere\"\n").unwrap();
+    let (code, _, err) = allmende(&["api", "--config", "site.toml"], &cat.0);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("[api] listen"), "{err}");
+    assert!(err.contains("hint:"), "{err}");
+    let out = Command::new(env!("CARGO_BIN_EXE_allmende"))
+        .args(["api", "--config", "site.toml"])
+        .current_dir(&cat.0)
+        .env("ALLMENDE_DATABASE_URL", "mysql://db")
+        .output()
+        .unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("ALLMENDE_DATABASE_URL"), "{err}");
+}
+
+#[test]
+fn api_serves_the_catalogue_projects() {
+    use std::io::{BufRead, BufReader};
+    let cat = Catalogue::new("api-run");
+    cat.entry(
+        "alpha",
+        &minimal_entry("Alpha", "https://example.org/alpha.git"),
+    );
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_allmende"))
+        .args(["api"])
+        .current_dir(&cat.0)
+        .env("ALLMENDE_LISTEN", format!("127.0.0.1:{port}"))
+        .env("ALLMENDE_DATABASE_URL", "sqlite://api.db")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // The server says where it listens once it is ready.
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert!(
+        line.contains(&format!("127.0.0.1:{port}/api/v1/")),
+        "{line}"
+    );
+    let get = |path: &str| match ureq::get(&format!("http://127.0.0.1:{port}{path}")).call() {
+        Ok(r) | Err(ureq::Error::Status(_, r)) => (r.status(), r.into_string().unwrap()),
+        Err(e) => panic!("{path}: {e}"),
+    };
+    let health = get("/api/v1/health");
+    let alpha = get("/api/v1/projects/alpha/tickets");
+    let unknown = get("/api/v1/projects/not-in-the-catalogue/tickets");
+    let metrics = get("/metrics");
+    // The dev login is off unless enabled.
+    let login = ureq::post(&format!("http://127.0.0.1:{port}/api/v1/dev/login"))
+        .send_string("{\"username\":\"x\"}");
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(health.0, 200, "{}", health.1);
+    assert_eq!(alpha.0, 200, "{}", alpha.1);
+    assert_eq!(alpha.1, "{\"items\":[],\"next_cursor\":null}");
+    assert_eq!(unknown.0, 404, "{}", unknown.1);
+    assert!(
+        metrics.1.contains("allmende_api_requests_total"),
+        "{}",
+        metrics.1
+    );
+    assert!(matches!(login, Err(ureq::Error::Status(404, _))));
+    assert!(
+        cat.0.join("api.db").is_file(),
+        "SQLite file created next to the config"
+    );
+}
+
+/// Contributors in German administrations read findings in German: `--lang de` (or a German
+/// locale) translates messages, hints and the summary; keys, positions and codes stay as they are.
+#[test]
+fn findings_in_german() {
+    let c = Catalogue::new("german");
+    let text = minimal_entry("Deutsch", "https://example.org/deutsch")
+        .replace("developmentStatus: stable", "developmentStatus: stabil");
+    c.entry("deutsch", &text);
+    let (code, out, _) = allmende(&["check", "--lang", "de", "content"], &c.0);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(
+            "Fehler: [developmentStatus] `stabil` ist kein gültiger Wert für developmentStatus"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("= Hinweis: meinten Sie `stable`?"), "{out}");
+    assert!(
+        out.contains("ungültig: 1 Datei geprüft, 1 Fehler, 0 Warnungen"),
+        "{out}"
+    );
+
+    // The locale decides when no flag is given, as gettext would.
+    let out = Command::new(env!("CARGO_BIN_EXE_allmende"))
+        .args(["check", "--format", "json", "content"])
+        .current_dir(&c.0)
+        .env("LC_ALL", "")
+        .env("LC_MESSAGES", "")
+        .env("LANG", "de_DE.UTF-8")
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let f = &v["files"][0]["findings"][0];
+    assert_eq!(f["key"], "developmentStatus");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("ist kein gültiger Wert"),
+        "{v}"
+    );
+    assert!(
+        f["hint"].as_str().unwrap().starts_with("meinten Sie"),
+        "{v}"
+    );
+
+    // GitLab fingerprints do not depend on the language, so switching it opens no new issues.
+    let fingerprint = |lang: &str| {
+        let (_, out, _) = allmende(
+            &["check", "--format", "gitlab", "--lang", lang, "content"],
+            &c.0,
+        );
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        v[0]["fingerprint"].as_str().unwrap().to_owned()
+    };
+    assert_eq!(fingerprint("de"), fingerprint("en"));
+}
+
+/// The issue's crash test: kill -9 the API during a burst of writes; after a restart every
+/// write that was acknowledged (201) is there, numbers are unique and the database opens.
+#[test]
+fn api_keeps_every_acknowledged_write_across_kill_9() {
+    use std::io::{BufRead, BufReader};
+    use std::sync::{Arc, Mutex};
+    let cat = Catalogue::new("api-crash");
+    let start = |cat: &Catalogue| {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_allmende"))
+            .args(["api"])
+            .current_dir(&cat.0)
+            .env("ALLMENDE_LISTEN", format!("127.0.0.1:{port}"))
+            .env("ALLMENDE_DATABASE_URL", "sqlite://crash.db")
+            .env("ALLMENDE_DEV_LOGIN", "1")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        (child, format!("http://127.0.0.1:{port}/api/v1"))
+    };
+    let (mut child, base) = start(&cat);
+    let login = ureq::post(&format!("{base}/dev/login"))
+        .set("Content-Type", "application/json")
+        .send_string(r#"{"username":"writer","role":"member"}"#)
+        .unwrap()
+        .into_string()
+        .unwrap();
+    let token = login.split('"').nth(3).unwrap().to_owned();
+    let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
+    let writers: Vec<_> = (0..4)
+        .map(|w| {
+            let (base, token, acked) = (base.clone(), token.clone(), acknowledged.clone());
+            std::thread::spawn(move || {
+                for i in 0.. {
+                    let title = format!("w{w}-{i}");
+                    let r = ureq::post(&format!("{base}/projects/demo/tickets"))
+                        .set("Authorization", &format!("Bearer {token}"))
+                        .set("Content-Type", "application/json")
+                        .send_string(&format!("{{\"title\":\"{title}\"}}"));
+                    match r {
+                        Ok(r) if r.status() == 201 => acked.lock().unwrap().push(title),
+                        // The server is gone: stop writing.
+                        _ => return,
+                    }
+                }
+            })
+        })
+        .collect();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    child.kill().unwrap(); // SIGKILL on Unix
+    child.wait().unwrap();
+    for w in writers {
+        w.join().unwrap();
+    }
+    let acked = acknowledged.lock().unwrap().clone();
+    assert!(
+        acked.len() >= 10,
+        "only {} writes before the kill",
+        acked.len()
+    );
+    let (mut child, base) = start(&cat);
+    let mut stored = Vec::new();
+    let mut numbers = Vec::new();
+    let mut url = format!("{base}/projects/demo/tickets?state=all&limit=100");
+    loop {
+        let page: serde_json::Value =
+            serde_json::from_str(&ureq::get(&url).call().unwrap().into_string().unwrap()).unwrap();
+        for t in page["items"].as_array().unwrap() {
+            stored.push(t["title"].as_str().unwrap().to_owned());
+            numbers.push(t["number"].as_i64().unwrap());
+        }
+        match page["next_cursor"].as_str() {
+            Some(c) => url = format!("{base}/projects/demo/tickets?state=all&limit=100&cursor={c}"),
+            None => break,
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    for title in &acked {
+        assert!(stored.contains(title), "acknowledged write {title} lost");
+    }
+    let mut unique = numbers.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), numbers.len(), "ticket numbers are unique");
 }

@@ -109,6 +109,7 @@ impl Server {
                 .args(["--listen", &listen])
                 .args(extra)
                 .env("NO_COLOR", "1")
+                .env("LC_ALL", "C")
                 .stdin(Stdio::null())
                 .stdout(std::fs::File::create(logs.join("stdout")).unwrap())
                 .stderr(std::fs::File::create(logs.join("stderr")).unwrap())
@@ -451,4 +452,62 @@ fn entries_invalid_from_the_start_are_left_out_without_holding_rebuilds() {
     eventually(&server, "the banner to go", || {
         page(&server, "/de/").body.contains(" hidden></section>")
     });
+}
+
+#[test]
+fn serves_the_tickets_api_in_process() {
+    let site = Site::new("api");
+    let server = Server::start(&site, &["--no-watch"]);
+    let health = page(&server, "/api/v1/health");
+    assert_eq!(health.status, 200, "{}", server.logs());
+    assert!(health.body.contains("\"sqlite\""), "{}", health.body);
+    // The database is a file next to site.toml, created on first start.
+    assert!(site.0.join("allmende.db").is_file());
+    // Entry pages point their ticket and forum slots at this server's API.
+    let entry = page(&server, "/de/software/alpha/")
+        .body
+        .replace("&#x2f;", "/");
+    assert!(
+        entry.contains(&format!("data-api=\"{}/api/v1\"", server.base)),
+        "{entry}"
+    );
+    let post = |path: &str, token: Option<&str>, body: &str| {
+        let mut r = agent()
+            .post(&server.url(path))
+            .set("Content-Type", "application/json");
+        if let Some(t) = token {
+            r = r.set("Authorization", &format!("Bearer {t}"));
+        }
+        match r.send_string(body) {
+            Ok(r) | Err(ureq::Error::Status(_, r)) => (r.status(), r.into_string().unwrap()),
+            Err(e) => panic!("POST {path}: {e}"),
+        }
+    };
+    // The dev login answers this (loopback) client.
+    let (status, body) = post(
+        "/api/v1/dev/login",
+        None,
+        r#"{"username":"erika","role":"member"}"#,
+    );
+    assert_eq!(status, 200, "{body}");
+    let token = body.split('"').nth(3).unwrap().to_owned();
+    assert!(token.starts_with("alm_pat_"), "{body}");
+    let (status, body) = post(
+        "/api/v1/projects/alpha/tickets",
+        Some(&token),
+        r#"{"title":"Erstes Ticket","body":"*Hallo*"}"#,
+    );
+    assert_eq!(status, 201, "{body}");
+    let list = page(&server, "/api/v1/projects/alpha/tickets");
+    assert_eq!(list.status, 200);
+    assert!(list.body.contains("Erstes Ticket"), "{}", list.body);
+    assert!(list.body.contains("<em>Hallo</em>"), "{}", list.body);
+    // The API's errors stay problem documents; the site's own 404 page is untouched.
+    let missing = page(&server, "/api/v1/nowhere");
+    assert_eq!(missing.status, 404);
+    assert_eq!(missing.content_type, "application/problem+json");
+    assert_eq!(
+        page(&server, "/de/no-such-page/").content_type,
+        "text/html; charset=utf-8"
+    );
 }

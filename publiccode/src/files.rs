@@ -2,6 +2,8 @@
 //! the entry's folder, of an allowed format. Remote images are not fetched offline and are
 //! not shown by the site (no third-party requests), so they only earn a warning.
 
+use crate::finding::Text;
+use crate::text;
 use std::path::{Component, Path};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -13,12 +15,12 @@ pub enum FileKind {
 
 pub enum Outcome {
     Ok,
-    Warning(String, String),
-    Error(String, String),
+    Warning(Text, Text),
+    Error(Text, Text),
 }
 
-fn err(m: impl Into<String>, h: impl Into<String>) -> Outcome {
-    Outcome::Error(m.into(), h.into())
+fn err(m: Text, h: Text) -> Outcome {
+    Outcome::Error(m, h)
 }
 
 impl FileKind {
@@ -35,8 +37,11 @@ pub fn check(value: &str, kind: FileKind, base_dir: Option<&Path>) -> Outcome {
     let lower = value.to_ascii_lowercase();
     if lower.starts_with("file:") {
         return err(
-            format!("`{value}` is a file: URL"),
-            "write a path relative to the publiccode.yml, e.g. `logo.svg`",
+            text!("`{value}` is a file: URL", "`{value}` ist eine file:-URL"),
+            text!(
+                "write a path relative to the publiccode.yml, e.g. `logo.svg`",
+                "schreiben Sie einen Pfad relativ zur publiccode.yml, z. B. `logo.svg`"
+            ),
         );
     }
     let is_remote = lower.starts_with("http://") || lower.starts_with("https://");
@@ -55,23 +60,42 @@ pub fn check(value: &str, kind: FileKind, base_dir: Option<&Path>) -> Outcome {
             .map(str::to_ascii_lowercase)
             .unwrap_or_default();
         if !exts.contains(&ext.as_str()) {
+            let allowed = exts.join(", .");
             return err(
-                format!("`{value}` has an unsupported file type"),
-                format!("use a file ending in .{}", exts.join(", .")),
+                text!(
+                    "`{value}` has an unsupported file type",
+                    "`{value}` hat einen nicht unterstützten Dateityp"
+                ),
+                text!(
+                    "use a file ending in .{allowed}",
+                    "verwenden Sie eine Datei mit der Endung .{allowed}"
+                ),
             );
         }
     }
     if is_remote {
         return Outcome::Warning(
-            format!("`{value}` is a remote file; it was not checked and the site will not load it"),
-            "add the file to the entry's folder and refer to it by a relative path".to_owned(),
+            text!(
+                "`{value}` is a remote file; it was not checked and the site will not load it",
+                "`{value}` ist eine entfernte Datei; sie wurde nicht geprüft und die Website lädt sie nicht"
+            ),
+            text!(
+                "add the file to the entry's folder and refer to it by a relative path",
+                "legen Sie die Datei in den Ordner des Eintrags und verweisen Sie mit einem relativen Pfad darauf"
+            ),
         );
     }
     let path = Path::new(value);
     if path.has_root() || value.starts_with('\\') || value.get(1..3) == Some(":\\") {
         return err(
-            format!("`{value}` is an absolute path"),
-            "write a path relative to the publiccode.yml, e.g. `logo.svg` or `img/logo.png`",
+            text!(
+                "`{value}` is an absolute path",
+                "`{value}` ist ein absoluter Pfad"
+            ),
+            text!(
+                "write a path relative to the publiccode.yml, e.g. `logo.svg` or `img/logo.png`",
+                "schreiben Sie einen Pfad relativ zur publiccode.yml, z. B. `logo.svg` oder `img/logo.png`"
+            ),
         );
     }
     let mut depth = 0i32;
@@ -83,8 +107,14 @@ pub fn check(value: &str, kind: FileKind, base_dir: Option<&Path>) -> Outcome {
         }
         if depth < 0 {
             return err(
-                format!("`{value}` points outside the entry's folder"),
-                "keep logo and screenshots inside the folder of the publiccode.yml",
+                text!(
+                    "`{value}` points outside the entry's folder",
+                    "`{value}` zeigt aus dem Ordner des Eintrags heraus"
+                ),
+                text!(
+                    "keep logo and screenshots inside the folder of the publiccode.yml",
+                    "legen Sie Logo und Screenshots in den Ordner der publiccode.yml"
+                ),
             );
         }
     }
@@ -101,11 +131,12 @@ pub fn check(value: &str, kind: FileKind, base_dir: Option<&Path>) -> Outcome {
     let bytes = match head {
         Ok(b) => b,
         Err(_) => {
+            let full = full.display();
             return err(
-                format!("`{value}` does not exist"),
-                format!(
-                    "add the file next to the publiccode.yml ({})",
-                    full.display()
+                text!("`{value}` does not exist", "`{value}` existiert nicht"),
+                text!(
+                    "add the file next to the publiccode.yml ({full})",
+                    "legen Sie die Datei neben die publiccode.yml ({full})"
                 ),
             );
         }
@@ -130,9 +161,16 @@ fn content_check(value: &str, bytes: &[u8]) -> Outcome {
     if ok {
         Outcome::Ok
     } else {
+        let format = ext.to_uppercase();
         err(
-            format!("`{value}` is not a valid {} image", ext.to_uppercase()),
-            "export the image again from an image editor",
+            text!(
+                "`{value}` is not a valid {format} image",
+                "`{value}` ist kein gültiges {format}-Bild"
+            ),
+            text!(
+                "export the image again from an image editor",
+                "exportieren Sie das Bild erneut aus einem Bildbearbeitungsprogramm"
+            ),
         )
     }
 }

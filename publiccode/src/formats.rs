@@ -1,12 +1,14 @@
 //! Value formats of the standard. Each check returns `Err((message, hint))` for the
 //! caller to attach to the place it found the value.
 
+use crate::finding::Text;
+use crate::text;
 use unicode_segmentation::UnicodeSegmentation;
 
-pub type Check = Result<(), (String, String)>;
+pub type Check = Result<(), (Text, Text)>;
 
-fn fail(message: impl Into<String>, hint: impl Into<String>) -> Check {
-    Err((message.into(), hint.into()))
+fn fail(message: Text, hint: Text) -> Check {
+    Err((message, hint))
 }
 
 pub fn graphemes(s: &str) -> usize {
@@ -21,16 +23,28 @@ pub fn graphemes(s: &str) -> usize {
 pub fn url(s: &str) -> Check {
     match url::Url::parse(s) {
         Ok(u) if u.has_host() => Ok(()),
-        Ok(u) => fail(
-            format!("`{s}` is not a URL with a host"),
-            format!(
-                "write a full address such as `https://example.org/…` (found scheme `{}:`)",
-                u.scheme()
-            ),
-        ),
+        Ok(u) => {
+            let scheme = u.scheme();
+            fail(
+                text!(
+                    "`{s}` is not a URL with a host",
+                    "`{s}` ist keine Adresse mit Hostnamen"
+                ),
+                text!(
+                    "write a full address such as `https://example.org/…` (found scheme `{scheme}:`)",
+                    "schreiben Sie eine vollständige Adresse wie `https://example.org/…` (gefunden: Schema `{scheme}:`)"
+                ),
+            )
+        }
         Err(e) => fail(
-            format!("`{s}` is not a valid URL ({e})"),
-            "write a full address such as `https://example.org/…`",
+            text!(
+                "`{s}` is not a valid URL ({e})",
+                "`{s}` ist keine gültige URL ({e})"
+            ),
+            text!(
+                "write a full address such as `https://example.org/…`",
+                "schreiben Sie eine vollständige Adresse wie `https://example.org/…`"
+            ),
         ),
     }
 }
@@ -43,15 +57,23 @@ pub fn http_url(s: &str) -> Check {
         Ok(())
     } else {
         fail(
-            format!("`{s}` is not a web address"),
-            "use an address that starts with `https://`",
+            text!("`{s}` is not a web address", "`{s}` ist keine Webadresse"),
+            text!(
+                "use an address that starts with `https://`",
+                "verwenden Sie eine Adresse, die mit `https://` beginnt"
+            ),
         )
     }
 }
 
 /// `YYYY-MM-DD`, a real calendar date.
 pub fn date(s: &str) -> Check {
-    let hint = "write the date as YYYY-MM-DD, e.g. 2025-03-31";
+    let hint = || {
+        text!(
+            "write the date as YYYY-MM-DD, e.g. 2025-03-31",
+            "schreiben Sie das Datum als JJJJ-MM-TT, z. B. 2025-03-31"
+        )
+    };
     let b = s.as_bytes();
     let shaped = b.len() == 10
         && b[4] == b'-'
@@ -60,7 +82,13 @@ pub fn date(s: &str) -> Check {
             .enumerate()
             .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
     if !shaped {
-        return fail(format!("`{s}` is not a date in the form YYYY-MM-DD"), hint);
+        return fail(
+            text!(
+                "`{s}` is not a date in the form YYYY-MM-DD",
+                "`{s}` ist kein Datum der Form JJJJ-MM-TT"
+            ),
+            hint(),
+        );
     }
     let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().unwrap_or(0);
     let (y, m, d) = (num(0..4), num(5..7), num(8..10));
@@ -73,7 +101,13 @@ pub fn date(s: &str) -> Check {
         _ => 0,
     };
     if d == 0 || d > days {
-        return fail(format!("`{s}` is not a calendar date"), hint);
+        return fail(
+            text!(
+                "`{s}` is not a calendar date",
+                "`{s}` ist kein Kalenderdatum"
+            ),
+            hint(),
+        );
     }
     Ok(())
 }
@@ -83,24 +117,44 @@ pub fn email(s: &str) -> Check {
         Ok(())
     } else {
         fail(
-            format!("`{s}` is not a valid e-mail address"),
-            "write an address such as `team@example.org`, without a name or `mailto:`",
+            text!(
+                "`{s}` is not a valid e-mail address",
+                "`{s}` ist keine gültige E-Mail-Adresse"
+            ),
+            text!(
+                "write an address such as `team@example.org`, without a name or `mailto:`",
+                "schreiben Sie eine Adresse wie `team@example.org`, ohne Namen und ohne `mailto:`"
+            ),
         )
     }
 }
 
 /// A valid BCP 47 language tag whose subtags are registered (`de`, `en`, `de-CH`).
 pub fn language(s: &str) -> Check {
-    let hint = "use a BCP 47 tag such as `de`, `en`, `de-CH` (a hyphen, not `_`)";
+    let hint = || {
+        text!(
+            "use a BCP 47 tag such as `de`, `en`, `de-CH` (a hyphen, not `_`)",
+            "verwenden Sie ein BCP-47-Sprachkürzel wie `de`, `en`, `de-CH` (Bindestrich, nicht `_`)"
+        )
+    };
     match language_tags::LanguageTag::parse(s) {
         Ok(tag) => match tag.validate() {
             Ok(()) => Ok(()),
             Err(e) => fail(
-                format!("`{s}` is not a valid BCP 47 language tag ({e})"),
-                hint,
+                text!(
+                    "`{s}` is not a valid BCP 47 language tag ({e})",
+                    "`{s}` ist kein gültiges BCP-47-Sprachkürzel ({e})"
+                ),
+                hint(),
             ),
         },
-        Err(e) => fail(format!("`{s}` is not a BCP 47 language tag ({e})"), hint),
+        Err(e) => fail(
+            text!(
+                "`{s}` is not a BCP 47 language tag ({e})",
+                "`{s}` ist kein BCP-47-Sprachkürzel ({e})"
+            ),
+            hint(),
+        ),
     }
 }
 
@@ -110,12 +164,18 @@ pub enum CountryCase {
 }
 
 /// ISO 3166-1 alpha-2. Lowercase codes were the norm before 0.4 and are tolerated.
-pub fn country(s: &str) -> Result<CountryCase, (String, String)> {
+pub fn country(s: &str) -> Result<CountryCase, (Text, Text)> {
     let known = s.len() == 2 && isocountry::CountryCode::for_alpha2_caseless(s).is_ok();
     if !known {
         return Err((
-            format!("`{s}` is not an ISO 3166-1 alpha-2 country code"),
-            "use a two-letter code such as `DE`, `AT`, `CH`".to_owned(),
+            text!(
+                "`{s}` is not an ISO 3166-1 alpha-2 country code",
+                "`{s}` ist kein Ländercode nach ISO 3166-1 alpha-2"
+            ),
+            text!(
+                "use a two-letter code such as `DE`, `AT`, `CH`",
+                "verwenden Sie einen zweibuchstabigen Code wie `DE`, `AT`, `CH`"
+            ),
         ));
     }
     if s.chars().all(|c| c.is_ascii_uppercase()) {
@@ -123,21 +183,24 @@ pub fn country(s: &str) -> Result<CountryCase, (String, String)> {
     } else if s.chars().all(|c| c.is_ascii_lowercase()) {
         Ok(CountryCase::Lower)
     } else {
+        let upper = s.to_ascii_uppercase();
         Err((
-            format!("`{s}` mixes upper and lower case"),
-            format!("write `{}`", s.to_ascii_uppercase()),
+            text!(
+                "`{s}` mixes upper and lower case",
+                "`{s}` mischt Groß- und Kleinbuchstaben"
+            ),
+            text!("write `{upper}`", "schreiben Sie `{upper}`"),
         ))
     }
 }
 
 pub enum Licence {
     Valid,
-    Deprecated(String),
+    Deprecated(Text),
 }
 
 /// An SPDX licence expression (`EUPL-1.2`, `MIT OR Apache-2.0`, `GPL-2.0-only WITH Classpath-exception-2.0`).
-pub fn licence(s: &str) -> Result<Licence, (String, String)> {
-    let hint = "use SPDX identifiers from https://spdx.org/licenses/ combined with AND, OR, WITH, e.g. `EUPL-1.2` or `MIT OR Apache-2.0`";
+pub fn licence(s: &str) -> Result<Licence, (Text, Text)> {
     match spdx::Expression::parse_mode(s, spdx::ParseMode::STRICT) {
         Ok(_) => Ok(Licence::Valid),
         Err(strict) => {
@@ -146,16 +209,21 @@ pub fn licence(s: &str) -> Result<Licence, (String, String)> {
                 ..spdx::ParseMode::STRICT
             };
             if spdx::Expression::parse_mode(s, lax).is_ok() {
-                return Ok(Licence::Deprecated(format!(
-                    "`{s}` uses a deprecated SPDX identifier"
+                return Ok(Licence::Deprecated(text!(
+                    "`{s}` uses a deprecated SPDX identifier",
+                    "`{s}` verwendet eine veraltete SPDX-Kennung"
                 )));
             }
+            let reason = strict.reason;
             Err((
-                format!(
-                    "`{s}` is not a valid SPDX licence expression: {}",
-                    strict.reason
+                text!(
+                    "`{s}` is not a valid SPDX licence expression: {reason}",
+                    "`{s}` ist kein gültiger SPDX-Lizenzausdruck: {reason}"
                 ),
-                hint.to_owned(),
+                text!(
+                    "use SPDX identifiers from https://spdx.org/licenses/ combined with AND, OR, WITH, e.g. `EUPL-1.2` or `MIT OR Apache-2.0`",
+                    "verwenden Sie SPDX-Kennungen von https://spdx.org/licenses/, verknüpft mit AND, OR, WITH, z. B. `EUPL-1.2` oder `MIT OR Apache-2.0`"
+                ),
             ))
         }
     }
@@ -189,16 +257,23 @@ pub fn uri(s: &str) -> Check {
                 .all(|c| c.is_ascii_alphanumeric() || "()+,-.:=@;$_!*'%/?#".contains(c));
         if !(nid_ok && nss_ok) {
             return fail(
-                format!("`{s}` is not a valid URN"),
-                "write a URN as `urn:<namespace>:<identifier>`, or use the organisation's web address",
+                text!("`{s}` is not a valid URN", "`{s}` ist keine gültige URN"),
+                text!(
+                    "write a URN as `urn:<namespace>:<identifier>`, or use the organisation's web address",
+                    "schreiben Sie eine URN als `urn:<Namensraum>:<Kennung>` oder verwenden Sie die Webadresse der Organisation"
+                ),
             );
         }
         if nid.eq_ignore_ascii_case("x-italian-pa") && !is_ipa_code(nss) {
             return fail(
-                format!(
-                    "`{nss}` is not a code in IndicePA, the registry of Italian public administrations"
+                text!(
+                    "`{nss}` is not a code in IndicePA, the registry of Italian public administrations",
+                    "`{nss}` ist kein Code in IndicePA, dem Verzeichnis der italienischen öffentlichen Verwaltungen"
                 ),
-                "write `urn:x-italian-pa:<codice IPA>` with the code listed at indicepa.gov.it",
+                text!(
+                    "write `urn:x-italian-pa:<codice IPA>` with the code listed at indicepa.gov.it",
+                    "schreiben Sie `urn:x-italian-pa:<codice IPA>` mit dem Code aus indicepa.gov.it"
+                ),
             );
         }
         return Ok(());
@@ -206,7 +281,10 @@ pub fn uri(s: &str) -> Check {
     url(s).map_err(|(m, _)| {
         (
             m,
-            "use the organisation's web address (`https://…`) or a URN (`urn:…`)".to_owned(),
+            text!(
+                "use the organisation's web address (`https://…`) or a URN (`urn:…`)",
+                "verwenden Sie die Webadresse der Organisation (`https://…`) oder eine URN (`urn:…`)"
+            ),
         )
     })
 }

@@ -10,7 +10,7 @@ pub mod rules;
 pub mod vocab;
 pub mod yaml;
 
-pub use finding::{Finding, Pos, Severity};
+pub use finding::{Finding, Lang, Pos, Severity, Text};
 pub use model::PublicCode;
 
 use std::path::Path;

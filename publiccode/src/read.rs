@@ -2,7 +2,8 @@
 //! (wrong type, missing key, unknown key) and returns what could be read, so that one pass
 //! over a file yields every finding and, when there are no errors, the model.
 
-use crate::finding::{Findings, Pos};
+use crate::finding::{Findings, Pos, Text};
+use crate::text;
 use crate::vocab;
 use crate::yaml::{Node, Value};
 
@@ -22,30 +23,61 @@ pub fn index(path: &str, i: usize) -> String {
     format!("{path}[{i}]")
 }
 
-pub fn type_error(f: &mut Findings, path: &str, pos: Pos, expected: &str, node: &Node) {
-    let message = format!("`{path}` must be {expected}, found {}", node.type_name());
+/// What a value must be, in words (English, German).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Expected {
+    Mapping,
+    Text,
+    Boolean,
+    List,
+}
+
+impl Expected {
+    fn words(self) -> (&'static str, &'static str) {
+        match self {
+            Expected::Mapping => (
+                "a mapping of keys to values",
+                "eine Zuordnung von Schlüsseln zu Werten",
+            ),
+            Expected::Text => ("a string", "ein Text"),
+            Expected::Boolean => ("true or false", "true oder false"),
+            Expected::List => ("a list", "eine Liste"),
+        }
+    }
+}
+
+pub fn type_error(f: &mut Findings, path: &str, pos: Pos, expected: Expected, node: &Node) {
+    let ((exp_en, exp_de), (found_en, found_de)) = (expected.words(), node.type_name());
+    let message = text!(
+        "`{path}` must be {exp_en}, found {found_en}",
+        "`{path}` muss {exp_de} sein, gefunden: {found_de}"
+    );
+    let last = last_key(path);
     // The usual cause of a mapping where a list belongs (or the reverse) is a missing or
     // extra `- `: point at the first entry, where the dash has to go or go away.
     match (&node.value, expected) {
-        (Value::Map(entries), e) if e.contains("list") && !entries.is_empty() => {
+        (Value::Map(entries), Expected::List) if !entries.is_empty() => {
             let (k, _) = &entries[0];
             let key = k.as_text().unwrap_or("?");
             f.error(
                 &child(path, key),
                 k.pos,
                 message,
-                format!("start each entry of the list with `- `, e.g. `- {key}: …`"),
+                text!(
+                    "start each entry of the list with `- `, e.g. `- {key}: …`",
+                    "beginnen Sie jeden Listeneintrag mit `- `, z. B. `- {key}: …`"
+                ),
             );
             return;
         }
-        (Value::Seq(items), e) if e.contains("mapping") && !items.is_empty() => {
+        (Value::Seq(items), Expected::Mapping) if !items.is_empty() => {
             f.error(
                 &index(path, 0),
                 items[0].pos,
                 message,
-                format!(
-                    "`{}` holds one set of keys: remove the `- ` in front of them",
-                    last_key(path)
+                text!(
+                    "`{last}` holds one set of keys: remove the `- ` in front of them",
+                    "`{last}` enthält genau eine Gruppe von Schlüsseln: entfernen Sie das `- ` davor"
                 ),
             );
             return;
@@ -53,18 +85,22 @@ pub fn type_error(f: &mut Findings, path: &str, pos: Pos, expected: &str, node: 
         _ => {}
     }
     let hint = match (&node.value, expected) {
-        (Value::Seq(_), e) if e.contains("string") => {
-            "write a single value here, not a list (no `-` items, no `[ ]`)".to_owned()
-        }
-        (_, e) if e.contains("list") => format!(
-            "write a list: `{}:` followed by lines `  - value`",
-            last_key(path)
+        (Value::Seq(_), Expected::Text) => text!(
+            "write a single value here, not a list (no `-` items, no `[ ]`)",
+            "schreiben Sie hier einen einzelnen Wert, keine Liste (keine `-`-Einträge, keine `[ ]`)"
         ),
-        (_, e) if e.contains("mapping") => format!(
-            "write `{}:` followed by indented `key: value` lines",
-            last_key(path)
+        (_, Expected::List) => text!(
+            "write a list: `{last}:` followed by lines `  - value`",
+            "schreiben Sie eine Liste: `{last}:` gefolgt von Zeilen `  - Wert`"
         ),
-        _ => format!("change the value to {expected}"),
+        (_, Expected::Mapping) => text!(
+            "write `{last}:` followed by indented `key: value` lines",
+            "schreiben Sie `{last}:` gefolgt von eingerückten Zeilen `schlüssel: wert`"
+        ),
+        _ => text!(
+            "change the value to {exp_en}",
+            "ändern Sie den Wert in {exp_de}"
+        ),
     };
     f.error(path, pos, message, hint);
 }
@@ -106,7 +142,7 @@ impl<'n> Obj<'n> {
                 known: Vec::new(),
             }),
             _ => {
-                type_error(f, path, pos, "a mapping of keys to values", node);
+                type_error(f, path, pos, Expected::Mapping, node);
                 None
             }
         }
@@ -136,7 +172,7 @@ impl<'n> Obj<'n> {
         &mut self,
         f: &mut Findings,
         key: &'static str,
-        what: &str,
+        what: &Text,
     ) -> Option<Entry<'n>> {
         let entry = self.get(key);
         if entry.is_none() {
@@ -145,18 +181,25 @@ impl<'n> Obj<'n> {
         entry
     }
 
-    pub fn missing(&self, f: &mut Findings, key: &str, what: &str) {
+    pub fn missing(&self, f: &mut Findings, key: &str, what: &Text) {
         let path = child(&self.path, key);
-        let here = if self.path.is_empty() {
-            "the top level".to_owned()
+        let (here_en, here_de) = if self.path.is_empty() {
+            ("the top level".to_owned(), "der obersten Ebene".to_owned())
         } else {
-            format!("`{}`", self.path)
+            (format!("`{}`", self.path), format!("`{}`", self.path))
         };
+        let (what_en, what_de) = (&what.en, &what.de);
         f.error(
             &path,
             self.pos,
-            format!("missing required key `{path}`"),
-            format!("add `{key}:` under {here}: {what}"),
+            text!(
+                "missing required key `{path}`",
+                "der Pflichtschlüssel `{path}` fehlt"
+            ),
+            text!(
+                "add `{key}:` under {here_en}: {what_en}",
+                "ergänzen Sie `{key}:` unter {here_de}: {what_de}"
+            ),
         );
     }
 
@@ -190,11 +233,27 @@ impl<'n> Obj<'n> {
             let key = k.as_text().unwrap_or("?");
             let path = child(&self.path, key);
             let hint = match vocab::suggest(key, &self.known) {
-                Some(s) => format!("did you mean `{s}`? Keys are case-sensitive"),
-                None if self.known.is_empty() => "remove this key".to_owned(),
-                None => format!("remove it; keys allowed here: {}", self.known.join(", ")),
+                Some(s) => text!(
+                    "did you mean `{s}`? Keys are case-sensitive",
+                    "meinten Sie `{s}`? Groß- und Kleinschreibung zählt"
+                ),
+                None if self.known.is_empty() => {
+                    text!("remove this key", "entfernen Sie diesen Schlüssel")
+                }
+                None => {
+                    let allowed = self.known.join(", ");
+                    text!(
+                        "remove it; keys allowed here: {allowed}",
+                        "entfernen Sie ihn; hier erlaubte Schlüssel: {allowed}"
+                    )
+                }
             };
-            f.error(&path, k.pos, format!("unknown key `{path}`"), hint);
+            f.error(
+                &path,
+                k.pos,
+                text!("unknown key `{path}`", "unbekannter Schlüssel `{path}`"),
+                hint,
+            );
         }
     }
 }
@@ -205,7 +264,7 @@ impl<'n> Entry<'n> {
         match self.value.as_text() {
             Some(t) => Some(t.to_owned()),
             None => {
-                type_error(f, &self.path, self.pos, "a string", self.value);
+                type_error(f, &self.path, self.pos, Expected::Text, self.value);
                 None
             }
         }
@@ -215,16 +274,20 @@ impl<'n> Entry<'n> {
         match &self.value.value {
             Value::Bool(b) => Some(*b),
             Value::Str(s) if is_yaml11_bool(s) => {
+                let path = &self.path;
                 f.error(
-                    &self.path,
+                    path,
                     self.pos,
-                    format!("`{}` must be true or false; `{s}` is a YAML 1.1 boolean that YAML 1.2 reads as a string", self.path),
-                    "write `true` or `false`",
+                    text!(
+                        "`{path}` must be true or false; `{s}` is a YAML 1.1 boolean that YAML 1.2 reads as a string",
+                        "`{path}` muss true oder false sein; `{s}` ist ein Wahrheitswert aus YAML 1.1, den YAML 1.2 als Text liest"
+                    ),
+                    text!("write `true` or `false`", "schreiben Sie `true` oder `false`"),
                 );
                 None
             }
             _ => {
-                type_error(f, &self.path, self.pos, "true or false", self.value);
+                type_error(f, &self.path, self.pos, Expected::Boolean, self.value);
                 None
             }
         }
@@ -245,7 +308,7 @@ impl<'n> Entry<'n> {
                     .collect(),
             ),
             _ => {
-                type_error(f, &self.path, self.pos, "a list", self.value);
+                type_error(f, &self.path, self.pos, Expected::List, self.value);
                 None
             }
         }
@@ -269,11 +332,11 @@ impl<'n> Entry<'n> {
         Obj::open(f, &self.path, self.pos, self.value)
     }
 
-    pub fn error(&self, f: &mut Findings, message: impl Into<String>, hint: impl Into<String>) {
+    pub fn error(&self, f: &mut Findings, message: Text, hint: Text) {
         f.error(&self.path, self.pos, message, hint);
     }
 
-    pub fn warning(&self, f: &mut Findings, message: impl Into<String>, hint: impl Into<String>) {
+    pub fn warning(&self, f: &mut Findings, message: Text, hint: Text) {
         f.warning(&self.path, self.pos, message, hint);
     }
 }

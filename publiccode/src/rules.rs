@@ -3,10 +3,11 @@
 //! contributor sees all problems at once.
 
 use crate::files::{self, FileKind};
-use crate::finding::{Findings, Pos};
+use crate::finding::{Findings, Pos, Text};
 use crate::formats::{self, Check, CountryCase, Licence};
 use crate::model::*;
 use crate::read::{Entry, Obj};
+use crate::text;
 use crate::vocab;
 use crate::yaml::Node;
 use std::collections::BTreeMap;
@@ -57,13 +58,17 @@ impl Walk<'_> {
                 None => ok = false,
             },
             None => {
+                let current = vocab::CURRENT_VERSION;
                 self.f.error(
                     "publiccodeYmlVersion",
                     Pos::FILE,
-                    "missing required key `publiccodeYmlVersion`",
-                    format!(
-                        "add `publiccodeYmlVersion: \"{}\"` as the first line",
-                        vocab::CURRENT_VERSION
+                    text!(
+                        "missing required key `publiccodeYmlVersion`",
+                        "der Pflichtschlüssel `publiccodeYmlVersion` fehlt"
+                    ),
+                    text!(
+                        "add `publiccodeYmlVersion: \"{current}\"` as the first line",
+                        "ergänzen Sie `publiccodeYmlVersion: \"{current}\"` als erste Zeile"
                     ),
                 );
                 ok = false;
@@ -71,14 +76,22 @@ impl Walk<'_> {
         }
 
         ok &= self
-            .req_text(&mut o, "name", "the name of the software", |_, _| true)
+            .req_text(
+                &mut o,
+                "name",
+                &text!("the name of the software", "den Namen der Software"),
+                |_, _| true,
+            )
             .map(|v| pc.name = v)
             .is_some();
         pc.application_suite = self.opt_text(&mut o, "applicationSuite");
         let url = self.req_text(
             &mut o,
             "url",
-            "the address of the source repository",
+            &text!(
+                "the address of the source repository",
+                "die Adresse des Quellcode-Repositorys"
+            ),
             |f, e| {
                 let v = e.value.as_text().unwrap_or_default();
                 report(f, e, formats::url(v))
@@ -100,16 +113,25 @@ impl Walk<'_> {
         {
             e.error(
                 self.f,
-                "`releaseDate` is empty",
-                "write the date as YYYY-MM-DD or remove the key",
+                text!("`releaseDate` is empty", "`releaseDate` ist leer"),
+                text!(
+                    "write the date as YYYY-MM-DD or remove the key",
+                    "schreiben Sie das Datum als JJJJ-MM-TT oder entfernen Sie den Schlüssel"
+                ),
             );
         }
         pc.logo = self.file_ref(&mut o, "logo", FileKind::Logo);
         if let Some(e) = o.get("monochromeLogo") {
             e.warning(
                 self.f,
-                "`monochromeLogo` is deprecated",
-                "remove it; `logo` is enough",
+                text!(
+                    "`monochromeLogo` is deprecated",
+                    "`monochromeLogo` ist veraltet"
+                ),
+                text!(
+                    "remove it; `logo` is enough",
+                    "entfernen Sie ihn; `logo` genügt"
+                ),
             );
             pc.monochrome_logo = self.file_ref(&mut o, "monochromeLogo", FileKind::Logo);
         }
@@ -121,24 +143,39 @@ impl Walk<'_> {
             if let Some(e) = o.get(key)
                 && let Some(items) = e.texts(self.f)
             {
-                e.warning(self.f, format!("`{key}` is deprecated"), "remove it");
+                e.warning(self.f, deprecated(key), remove_it());
                 *target = items.into_iter().map(|(_, t)| t).collect();
             }
         }
-        match o.require(self.f, "platforms", "a list such as `[web, linux]`") {
+        match o.require(
+            self.f,
+            "platforms",
+            &text!(
+                "a list such as `[web, linux]`",
+                "eine Liste wie `[web, linux]`"
+            ),
+        ) {
             Some(e) => {
                 pc.platforms = self.texts(&e).into_iter().map(|(_, t)| t).collect();
                 if matches!(&e.value.value, crate::yaml::Value::Seq(v) if v.is_empty()) {
                     e.error(
                         self.f,
-                        "`platforms` is empty",
-                        "list at least one platform, e.g. `web`",
+                        text!("`platforms` is empty", "`platforms` ist leer"),
+                        text!(
+                            "list at least one platform, e.g. `web`",
+                            "nennen Sie mindestens eine Plattform, z. B. `web`"
+                        ),
                     );
                 }
             }
             None => ok = false,
         }
-        pc.categories = self.vocab_list(&mut o, "categories", vocab::CATEGORIES, "category");
+        pc.categories = self.vocab_list(
+            &mut o,
+            "categories",
+            vocab::CATEGORIES,
+            ("category", "Kategorie"),
+        );
         pc.used_by = o
             .get("usedBy")
             .map(|e| self.texts(&e).into_iter().map(|(_, t)| t).collect())
@@ -156,7 +193,10 @@ impl Walk<'_> {
         match o.require(
             self.f,
             "description",
-            "one entry per language, e.g. `de:` and `en:`",
+            &text!(
+                "one entry per language, e.g. `de:` and `en:`",
+                "einen Eintrag je Sprache, z. B. `de:` und `en:`"
+            ),
         ) {
             Some(e) => match self.description(&e) {
                 Some(d) => pc.description = d,
@@ -164,14 +204,22 @@ impl Walk<'_> {
             },
             None => ok = false,
         }
-        match o.require(self.f, "legal", "at least `license:`") {
+        match o.require(
+            self.f,
+            "legal",
+            &text!("at least `license:`", "mindestens `license:`"),
+        ) {
             Some(e) => match self.legal(&e) {
                 Some(l) => pc.legal = l,
                 None => ok = false,
             },
             None => ok = false,
         }
-        match o.require(self.f, "maintenance", "at least `type:`") {
+        match o.require(
+            self.f,
+            "maintenance",
+            &text!("at least `type:`", "mindestens `type:`"),
+        ) {
             Some(e) => match self.maintenance(&e) {
                 Some(m) => pc.maintenance = m,
                 None => ok = false,
@@ -181,7 +229,10 @@ impl Walk<'_> {
         match o.require(
             self.f,
             "localisation",
-            "`localisationReady:` and `availableLanguages:`",
+            &text!(
+                "`localisationReady:` and `availableLanguages:`",
+                "`localisationReady:` und `availableLanguages:`"
+            ),
         ) {
             Some(e) => match self.localisation(&e) {
                 Some(l) => pc.localisation = l,
@@ -209,26 +260,34 @@ impl Walk<'_> {
                 .next()
                 .and_then(|m| m.parse::<u32>().ok())
                 .is_some_and(|m| m >= 1);
+            let current = vocab::CURRENT_VERSION;
             let message = if newer {
-                format!("publiccodeYmlVersion `{v}` is not supported")
+                text!(
+                    "publiccodeYmlVersion `{v}` is not supported",
+                    "publiccodeYmlVersion `{v}` wird nicht unterstützt"
+                )
             } else {
-                format!("`{v}` is not a version of the publiccode.yml standard")
+                text!(
+                    "`{v}` is not a version of the publiccode.yml standard",
+                    "`{v}` ist keine Version des publiccode.yml-Standards"
+                )
             };
             e.error(
                 self.f,
                 message,
-                format!("use `\"{}\"`", vocab::CURRENT_VERSION),
+                text!("use `\"{current}\"`", "verwenden Sie `\"{current}\"`"),
             );
         } else if v != "0" && !v.starts_with(vocab::CURRENT_VERSION) {
+            let current = vocab::CURRENT_VERSION;
             e.warning(
                 self.f,
-                format!(
-                    "publiccodeYmlVersion `{v}` is outdated; the current version is {}",
-                    vocab::CURRENT_VERSION
+                text!(
+                    "publiccodeYmlVersion `{v}` is outdated; the current version is {current}",
+                    "publiccodeYmlVersion `{v}` ist veraltet; aktuell ist Version {current}"
                 ),
-                format!(
-                    "update to `\"{}\"` (see the standard's changelog for what changed)",
-                    vocab::CURRENT_VERSION
+                text!(
+                    "update to `\"{current}\"` (see the standard's changelog for what changed)",
+                    "aktualisieren Sie auf `\"{current}\"` (was sich geändert hat, steht im Changelog des Standards)"
                 ),
             );
         }
@@ -238,16 +297,17 @@ impl Walk<'_> {
         &mut self,
         o: &mut Obj,
         key: &'static str,
-        what: &str,
+        what: &Text,
         check: impl FnOnce(&mut Findings, &Entry) -> bool,
     ) -> Option<String> {
         let e = o.require(self.f, key, what)?;
         let v = e.text(self.f)?;
         if v.trim().is_empty() {
+            let (what_en, what_de) = (&what.en, &what.de);
             e.error(
                 self.f,
-                format!("`{key}` is empty"),
-                format!("fill in {what}"),
+                text!("`{key}` is empty", "`{key}` ist leer"),
+                text!("fill in {what_en}", "tragen Sie {what_de} ein"),
             );
             return None;
         }
@@ -259,24 +319,39 @@ impl Walk<'_> {
         &mut self,
         o: &mut Obj,
         key: &'static str,
-        what: &str,
+        what: &Text,
         range: std::ops::RangeInclusive<usize>,
     ) -> Option<String> {
         let (min, max) = (*range.start(), *range.end());
-        let e = o.require(self.f, key, &format!("{what} of {min} to {max} characters"))?;
+        let (what_en, what_de) = (&what.en, &what.de);
+        let e = o.require(
+            self.f,
+            key,
+            &text!(
+                "{what_en} of {min} to {max} characters",
+                "{what_de} mit {min} bis {max} Zeichen"
+            ),
+        )?;
         let v = e.text(self.f)?;
         let n = formats::graphemes(&v);
         if !range.contains(&n) {
             let hint = if n < min {
-                format!("write at least {min} characters: what the software does and for whom")
+                text!(
+                    "write at least {min} characters: what the software does and for whom",
+                    "schreiben Sie mindestens {min} Zeichen: was die Software tut und für wen"
+                )
             } else {
-                format!("shorten it to at most {max} characters")
+                text!(
+                    "shorten it to at most {max} characters",
+                    "kürzen Sie auf höchstens {max} Zeichen"
+                )
             };
+            let path = &e.path;
             e.error(
                 self.f,
-                format!(
-                    "`{}` has {n} characters; {min} to {max} are allowed",
-                    e.path
+                text!(
+                    "`{path}` has {n} characters; {min} to {max} are allowed",
+                    "`{path}` hat {n} Zeichen; erlaubt sind {min} bis {max}"
                 ),
                 hint,
             );
@@ -319,24 +394,49 @@ impl Walk<'_> {
         e.texts(self.f).unwrap_or_default()
     }
 
-    fn one_of(&mut self, e: &Entry, v: &str, known: &[&str], what: &str) -> bool {
+    /// `what` names the kind of value in English and German (`("category", "Kategorie")`).
+    fn one_of(&mut self, e: &Entry, v: &str, known: &[&str], what: (&str, &str)) -> bool {
         if known.contains(&v) {
             return true;
         }
+        let (what_en, what_de) = what;
         let hint = match vocab::suggest(v, known) {
-            Some(s) => format!("did you mean `{s}`?"),
-            None if known.len() <= 12 => format!("use one of: {}", known.join(", ")),
-            None => format!("use a {what} from the standard's list, e.g. `{}`", known[0]),
+            Some(s) => text!("did you mean `{s}`?", "meinten Sie `{s}`?"),
+            None if known.len() <= 12 => {
+                let list = known.join(", ");
+                text!(
+                    "use one of: {list}",
+                    "verwenden Sie einen dieser Werte: {list}"
+                )
+            }
+            None => {
+                let first = known[0];
+                text!(
+                    "use a {what_en} from the standard's list, e.g. `{first}`",
+                    "verwenden Sie einen Wert ({what_de}) aus der Liste des Standards, z. B. `{first}`"
+                )
+            }
         };
-        e.error(self.f, format!("`{v}` is not a valid {what}"), hint);
+        e.error(
+            self.f,
+            text!(
+                "`{v}` is not a valid {what_en}",
+                "`{v}` ist kein gültiger Wert für {what_de}"
+            ),
+            hint,
+        );
         false
     }
 
     fn req_enum(&mut self, o: &mut Obj, key: &'static str, known: &[&str]) -> Option<String> {
-        let what = format!("one of {}", known.join(", "));
-        let e = o.require(self.f, key, &what)?;
+        let list = known.join(", ");
+        let e = o.require(
+            self.f,
+            key,
+            &text!("one of {list}", "einen dieser Werte: {list}"),
+        )?;
         let v = e.text(self.f)?;
-        self.one_of(&e, &v, known, key).then_some(v)
+        self.one_of(&e, &v, known, (key, key)).then_some(v)
     }
 
     fn vocab_list(
@@ -344,7 +444,7 @@ impl Walk<'_> {
         o: &mut Obj,
         key: &'static str,
         known: &[&str],
-        what: &str,
+        what: (&str, &str),
     ) -> Vec<String> {
         let Some(e) = o.get(key) else {
             return Vec::new();
@@ -418,10 +518,14 @@ impl Walk<'_> {
                 match formats::country(&v) {
                     Ok(CountryCase::Upper) => target.push(v),
                     Ok(CountryCase::Lower) => {
+                        let upper = v.to_ascii_uppercase();
                         item.warning(
                             self.f,
-                            format!("lowercase country code `{v}` is deprecated"),
-                            format!("write `{}`", v.to_ascii_uppercase()),
+                            text!(
+                                "lowercase country code `{v}` is deprecated",
+                                "der kleingeschriebene Ländercode `{v}` ist veraltet"
+                            ),
+                            text!("write `{upper}`", "schreiben Sie `{upper}`"),
                         );
                         target.push(v.to_ascii_uppercase());
                     }
@@ -429,7 +533,12 @@ impl Walk<'_> {
                 }
             }
         }
-        a.scope = self.vocab_list(&mut o, "scope", vocab::SCOPE, "scope");
+        a.scope = self.vocab_list(
+            &mut o,
+            "scope",
+            vocab::SCOPE,
+            ("scope", "Anwendungsbereich"),
+        );
         o.finish(self.f);
         Some(a)
     }
@@ -439,13 +548,31 @@ impl Walk<'_> {
         let mut out = BTreeMap::new();
         let languages = o.remaining();
         if languages.is_empty() {
-            e.error(self.f, "`description` has no language", "add at least one language, e.g. `de:` with shortDescription, longDescription and features");
+            e.error(
+                self.f,
+                text!(
+                    "`description` has no language",
+                    "`description` enthält keine Sprache"
+                ),
+                text!(
+                    "add at least one language, e.g. `de:` with shortDescription, longDescription and features",
+                    "ergänzen Sie mindestens eine Sprache, z. B. `de:` mit shortDescription, longDescription und features"
+                ),
+            );
             return None;
         }
         for (lang, le) in languages {
             if let Err((m, h)) = formats::language(&lang) {
-                self.f
-                    .error(&e.path, le.pos, format!("description language {m}"), h);
+                let (m_en, m_de) = (&m.en, &m.de);
+                self.f.error(
+                    &e.path,
+                    le.pos,
+                    text!(
+                        "description language {m_en}",
+                        "Sprache der Beschreibung: {m_de}"
+                    ),
+                    h,
+                );
                 continue;
             }
             if let Some(d) = self.description_lang(&le) {
@@ -465,32 +592,63 @@ impl Walk<'_> {
         if let Some(g) = o.get("genericName") {
             g.warning(
                 self.f,
-                "`genericName` is deprecated",
-                "remove it; use `localisedName` or the short description",
+                deprecated("genericName"),
+                text!(
+                    "remove it; use `localisedName` or the short description",
+                    "entfernen Sie ihn; verwenden Sie `localisedName` oder die Kurzbeschreibung"
+                ),
             );
             if let Some(v) = g.text(self.f) {
                 if formats::graphemes(&v) > 35 {
+                    let path = &g.path;
                     g.error(
                         self.f,
-                        format!("`{}` is longer than 35 characters", g.path),
-                        "shorten it",
+                        text!(
+                            "`{path}` is longer than 35 characters",
+                            "`{path}` ist länger als 35 Zeichen"
+                        ),
+                        text!("shorten it", "kürzen Sie ihn"),
                     );
                 }
                 d.generic_name = Some(v);
             }
         }
         d.short_description = self
-            .sized_text(&mut o, "shortDescription", "one sentence", 1..=150)
+            .sized_text(
+                &mut o,
+                "shortDescription",
+                &text!("one sentence", "ein Satz"),
+                1..=150,
+            )
             .unwrap_or_default();
         d.long_description = self
-            .sized_text(&mut o, "longDescription", "a description", 150..=10_000)
+            .sized_text(
+                &mut o,
+                "longDescription",
+                &text!("a description", "eine Beschreibung"),
+                150..=10_000,
+            )
             .unwrap_or_default();
         d.documentation = self.opt_checked(&mut o, "documentation", formats::http_url);
         d.api_documentation = self.opt_checked(&mut o, "apiDocumentation", formats::http_url);
-        if let Some(fe) = o.require(self.f, "features", "a list of the main features") {
+        if let Some(fe) = o.require(
+            self.f,
+            "features",
+            &text!(
+                "a list of the main features",
+                "eine Liste der wichtigsten Funktionen"
+            ),
+        ) {
             d.features = self.texts(&fe).into_iter().map(|(_, t)| t).collect();
             if matches!(&fe.value.value, crate::yaml::Value::Seq(v) if v.is_empty()) {
-                fe.error(self.f, "`features` is empty", "list at least one feature");
+                fe.error(
+                    self.f,
+                    text!("`features` is empty", "`features` ist leer"),
+                    text!(
+                        "list at least one feature",
+                        "nennen Sie mindestens eine Funktion"
+                    ),
+                );
             }
         }
         if let Some(se) = o.get("screenshots") {
@@ -515,8 +673,14 @@ impl Walk<'_> {
                 {
                     item.warning(
                         self.f,
-                        format!("`{v}` is not from a known oEmbed video provider (checked offline)"),
-                        "link a video on a provider with oEmbed support (e.g. PeerTube instance pages are checked with --network)",
+                        text!(
+                            "`{v}` is not from a known oEmbed video provider (checked offline)",
+                            "`{v}` stammt von keinem bekannten oEmbed-Videoanbieter (offline geprüft)"
+                        ),
+                        text!(
+                            "link a video on a provider with oEmbed support (e.g. PeerTube instance pages are checked with --network)",
+                            "verlinken Sie ein Video bei einem Anbieter mit oEmbed-Unterstützung (PeerTube-Seiten werden mit --network geprüft)"
+                        ),
                     );
                 }
                 d.videos.push(v);
@@ -533,12 +697,23 @@ impl Walk<'_> {
     fn legal(&mut self, e: &Entry) -> Option<Legal> {
         let mut o = e.obj(self.f)?;
         let mut l = Legal::default();
-        let lic = self.req_text(&mut o, "license", "an SPDX licence expression such as `EUPL-1.2`", |f, e| {
+        let what = text!(
+            "an SPDX licence expression such as `EUPL-1.2`",
+            "einen SPDX-Lizenzausdruck wie `EUPL-1.2`"
+        );
+        let lic = self.req_text(&mut o, "license", &what, |f, e| {
             let v = e.value.as_text().unwrap_or_default();
             match formats::licence(v) {
                 Ok(Licence::Valid) => true,
                 Ok(Licence::Deprecated(m)) => {
-                    e.warning(f, m, "use the current identifier, e.g. `GPL-3.0-only` or `GPL-3.0-or-later` instead of `GPL-3.0`");
+                    e.warning(
+                        f,
+                        m,
+                        text!(
+                            "use the current identifier, e.g. `GPL-3.0-only` or `GPL-3.0-or-later` instead of `GPL-3.0`",
+                            "verwenden Sie die aktuelle Kennung, z. B. `GPL-3.0-only` oder `GPL-3.0-or-later` statt `GPL-3.0`"
+                        ),
+                    );
                     true
                 }
                 Err((m, h)) => {
@@ -551,13 +726,16 @@ impl Walk<'_> {
         if let Some(r) = o.get("repoOwner") {
             r.warning(
                 self.f,
-                "`legal.repoOwner` is deprecated",
-                "remove it; use `mainCopyrightOwner` or `organisation`",
+                deprecated("legal.repoOwner"),
+                text!(
+                    "remove it; use `mainCopyrightOwner` or `organisation`",
+                    "entfernen Sie ihn; verwenden Sie `mainCopyrightOwner` oder `organisation`"
+                ),
             );
             l.repo_owner = r.text(self.f);
         }
         if let Some(a) = o.get("authorsFile") {
-            a.warning(self.f, "`legal.authorsFile` is deprecated", "remove it");
+            a.warning(self.f, deprecated("legal.authorsFile"), remove_it());
             l.authors_file = self.file_ref(&mut o, "authorsFile", FileKind::Any);
         }
         o.finish(self.f);
@@ -572,8 +750,14 @@ impl Walk<'_> {
         match (o.get("contractors"), kind.as_deref()) {
             (Some(c), Some(k)) if k != "contract" => c.error(
                 self.f,
-                format!("`maintenance.contractors` is only allowed when `maintenance.type` is `contract` (it is `{k}`)"),
-                "remove the contractors, or set `type: contract`",
+                text!(
+                    "`maintenance.contractors` is only allowed when `maintenance.type` is `contract` (it is `{k}`)",
+                    "`maintenance.contractors` ist nur erlaubt, wenn `maintenance.type` `contract` ist (hier: `{k}`)"
+                ),
+                text!(
+                    "remove the contractors, or set `type: contract`",
+                    "entfernen Sie die Auftragnehmer oder setzen Sie `type: contract`"
+                ),
             ),
             (Some(c), _) => {
                 for item in c.items(self.f).unwrap_or_default() {
@@ -582,7 +766,14 @@ impl Walk<'_> {
                     }
                 }
             }
-            (None, Some("contract")) => o.missing(self.f, "contractors", "the companies maintaining the software under contract, with `name` and `until`"),
+            (None, Some("contract")) => o.missing(
+                self.f,
+                "contractors",
+                &text!(
+                    "the companies maintaining the software under contract, with `name` and `until`",
+                    "die Unternehmen, die die Software im Auftrag pflegen, mit `name` und `until`"
+                ),
+            ),
             (None, _) => {}
         }
         match o.get("contacts") {
@@ -596,7 +787,10 @@ impl Walk<'_> {
             None if matches!(kind.as_deref(), Some("internal" | "community")) => o.missing(
                 self.f,
                 "contacts",
-                "people or teams to contact, each with `name`",
+                &text!(
+                    "people or teams to contact, each with `name`",
+                    "Ansprechpersonen oder Teams, jeweils mit `name`"
+                ),
             ),
             None => {}
         }
@@ -607,9 +801,21 @@ impl Walk<'_> {
 
     fn contractor(&mut self, e: &Entry) -> Option<Contractor> {
         let mut o = e.obj(self.f)?;
-        let name = self.req_text(&mut o, "name", "the contractor's name", |_, _| true);
+        let name = self.req_text(
+            &mut o,
+            "name",
+            &text!("the contractor's name", "den Namen des Auftragnehmers"),
+            |_, _| true,
+        );
         let until = o
-            .require(self.f, "until", "the date the contract ends (YYYY-MM-DD)")
+            .require(
+                self.f,
+                "until",
+                &text!(
+                    "the date the contract ends (YYYY-MM-DD)",
+                    "das Enddatum des Vertrags (JJJJ-MM-TT)"
+                ),
+            )
             .and_then(|u| {
                 let v = u.text(self.f)?;
                 report(self.f, &u, formats::date(&v)).then_some(v)
@@ -627,7 +833,15 @@ impl Walk<'_> {
 
     fn contact(&mut self, e: &Entry) -> Option<Contact> {
         let mut o = e.obj(self.f)?;
-        let name = self.req_text(&mut o, "name", "the person's or team's name", |_, _| true);
+        let name = self.req_text(
+            &mut o,
+            "name",
+            &text!(
+                "the person's or team's name",
+                "den Namen der Person oder des Teams"
+            ),
+            |_, _| true,
+        );
         let email = self.opt_checked(&mut o, "email", formats::email);
         let phone = self.opt_text(&mut o, "phone");
         let affiliation = self.opt_text(&mut o, "affiliation");
@@ -643,20 +857,33 @@ impl Walk<'_> {
     fn localisation(&mut self, e: &Entry) -> Option<Localisation> {
         let mut o = e.obj(self.f)?;
         let ready = o
-            .require(self.f, "localisationReady", "`true` or `false`")
+            .require(
+                self.f,
+                "localisationReady",
+                &text!("`true` or `false`", "`true` oder `false`"),
+            )
             .and_then(|r| r.boolean(self.f));
         let mut langs = Vec::new();
         if let Some(a) = o.require(
             self.f,
             "availableLanguages",
-            "a list of BCP 47 language tags such as `[de, en]`",
+            &text!(
+                "a list of BCP 47 language tags such as `[de, en]`",
+                "eine Liste von BCP-47-Sprachkürzeln wie `[de, en]`"
+            ),
         ) {
             let items = self.texts(&a);
             if matches!(&a.value.value, crate::yaml::Value::Seq(v) if v.is_empty()) {
                 a.error(
                     self.f,
-                    "`localisation.availableLanguages` is empty",
-                    "list at least one language, e.g. `de`",
+                    text!(
+                        "`localisation.availableLanguages` is empty",
+                        "`localisation.availableLanguages` ist leer"
+                    ),
+                    text!(
+                        "list at least one language, e.g. `de`",
+                        "nennen Sie mindestens eine Sprache, z. B. `de`"
+                    ),
                 );
             }
             for (item, v) in items {
@@ -693,7 +920,12 @@ impl Walk<'_> {
 
     fn dependency(&mut self, e: &Entry) -> Option<Dependency> {
         let mut o = e.obj(self.f)?;
-        let name = self.req_text(&mut o, "name", "the dependency's name", |_, _| true);
+        let name = self.req_text(
+            &mut o,
+            "name",
+            &text!("the dependency's name", "den Namen der Abhängigkeit"),
+            |_, _| true,
+        );
         let version_min = self.opt_text(&mut o, "versionMin");
         let version_max = self.opt_text(&mut o, "versionMax");
         let version = self.opt_text(&mut o, "version");
@@ -716,7 +948,10 @@ impl Walk<'_> {
         let uri = self.req_text(
             &mut o,
             "uri",
-            "the organisation's web address or URN",
+            &text!(
+                "the organisation's web address or URN",
+                "die Webadresse oder URN der Organisation"
+            ),
             |f, e| report(f, e, formats::uri(e.value.as_text().unwrap_or_default())),
         );
         let name = self.opt_text(&mut o, "name");
@@ -733,21 +968,26 @@ impl Walk<'_> {
             let Some(mut so) = item.obj(self.f) else {
                 continue;
             };
-            let id = self.req_text(&mut so, "id", "`alias:<name>` or a URI", |f, e| {
+            let what = text!("`alias:<name>` or a URI", "`alias:<Name>` oder eine URI");
+            let id = self.req_text(&mut so, "id", &what, |f, e| {
                 let v = e.value.as_text().unwrap_or_default();
                 match v.strip_prefix("alias:") {
                     Some(alias) if vocab::SUPPORT_ALIASES.contains(&alias) => true,
                     Some(alias) => {
+                        let list = vocab::SUPPORT_ALIASES
+                            .iter()
+                            .map(|a| format!("alias:{a}"))
+                            .collect::<Vec<_>>()
+                            .join(", ");
                         e.error(
                             f,
-                            format!("`{alias}` is not a known `supports` alias"),
-                            format!(
-                                "use one of: {}, or a URI",
-                                vocab::SUPPORT_ALIASES
-                                    .iter()
-                                    .map(|a| format!("alias:{a}"))
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
+                            text!(
+                                "`{alias}` is not a known `supports` alias",
+                                "`{alias}` ist kein bekannter `supports`-Alias"
+                            ),
+                            text!(
+                                "use one of: {list}, or a URI",
+                                "verwenden Sie einen dieser Werte: {list}, oder eine URI"
                             ),
                         );
                         false
@@ -770,19 +1010,35 @@ impl Walk<'_> {
         if let Some(l) = &lower {
             l.warning(
                 self.f,
-                "lowercase country section `it` is deprecated",
-                "rename it to `IT`",
+                text!(
+                    "lowercase country section `it` is deprecated",
+                    "der kleingeschriebene Länderabschnitt `it` ist veraltet"
+                ),
+                text!("rename it to `IT`", "benennen Sie ihn in `IT` um"),
             );
             if upper.is_some() {
-                l.error(self.f, "both `it` and `IT` are present", "keep only `IT`");
+                l.error(
+                    self.f,
+                    text!(
+                        "both `it` and `IT` are present",
+                        "`it` und `IT` sind beide vorhanden"
+                    ),
+                    text!("keep only `IT`", "behalten Sie nur `IT`"),
+                );
             }
         }
         let e = upper.or(lower)?;
         if self.modern {
             e.warning(
                 self.f,
-                "country sections are deprecated since publiccodeYmlVersion 0.7",
-                "describe platform support with `supports` (e.g. `- id: alias:spid`) and the owner with `organisation`",
+                text!(
+                    "country sections are deprecated since publiccodeYmlVersion 0.7",
+                    "Länderabschnitte sind seit publiccodeYmlVersion 0.7 veraltet"
+                ),
+                text!(
+                    "describe platform support with `supports` (e.g. `- id: alias:spid`) and the owner with `organisation`",
+                    "beschreiben Sie unterstützte Plattformen mit `supports` (z. B. `- id: alias:spid`) und die Eigentümerin mit `organisation`"
+                ),
             );
         }
         let mut o = e.obj(self.f)?;
@@ -793,13 +1049,13 @@ impl Walk<'_> {
                 &v,
                 &t,
                 vocab::IT_EXTENSION_VERSIONS,
-                "countryExtensionVersion",
+                ("countryExtensionVersion", "countryExtensionVersion"),
             )
         {
             it.country_extension_version = t;
         }
         if let Some(c) = o.get("conforme") {
-            c.warning(self.f, format!("`{}` is deprecated", c.path), "remove it");
+            c.warning(self.f, deprecated(&c.path), remove_it());
             it.conforme = self.flags(&c, vocab::IT_CONFORME);
         }
         if let Some(p) = o.get("piattaforme") {
@@ -811,8 +1067,11 @@ impl Walk<'_> {
             if let Some(c) = ro.get("codiceIPA") {
                 c.warning(
                     self.f,
-                    "`IT.riuso.codiceIPA` is deprecated",
-                    "use `organisation.uri: urn:x-italian-pa:<code>`",
+                    deprecated("IT.riuso.codiceIPA"),
+                    text!(
+                        "use `organisation.uri: urn:x-italian-pa:<code>`",
+                        "verwenden Sie `organisation.uri: urn:x-italian-pa:<Code>`"
+                    ),
                 );
                 it.riuso_codice_ipa = c.text(self.f);
             }
@@ -835,4 +1094,12 @@ impl Walk<'_> {
         o.finish(self.f);
         out
     }
+}
+
+fn deprecated(key: &str) -> Text {
+    text!("`{key}` is deprecated", "`{key}` ist veraltet")
+}
+
+fn remove_it() -> Text {
+    text!("remove it", "entfernen Sie ihn")
 }

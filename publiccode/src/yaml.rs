@@ -2,7 +2,8 @@
 //! position. The rules walk this tree instead of a typed struct so that they can report
 //! *every* problem with its place, where strict serde decoding would stop at the first.
 
-use crate::finding::{Findings, Pos};
+use crate::finding::{Findings, Pos, Text};
+use crate::text;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
 use std::fmt;
@@ -31,15 +32,16 @@ pub struct Node {
 }
 
 impl Node {
-    pub fn type_name(&self) -> &'static str {
+    /// What the value is, in words (English, German).
+    pub fn type_name(&self) -> (&'static str, &'static str) {
         match &self.value {
-            Value::Null => "null",
-            Value::Bool(_) => "a boolean",
-            Value::Int(_) => "an integer",
-            Value::Float(_) => "a number",
-            Value::Str(_) => "a string",
-            Value::Seq(_) => "a list",
-            Value::Map(_) => "a mapping",
+            Value::Null => ("null", "null"),
+            Value::Bool(_) => ("a boolean", "ein Wahrheitswert"),
+            Value::Int(_) => ("an integer", "eine ganze Zahl"),
+            Value::Float(_) => ("a number", "eine Zahl"),
+            Value::Str(_) => ("a string", "ein Text"),
+            Value::Seq(_) => ("a list", "eine Liste"),
+            Value::Map(_) => ("a mapping", "eine Zuordnung"),
         }
     }
 
@@ -64,12 +66,17 @@ pub fn parse(bytes: &[u8], findings: &mut Findings) -> Option<Node> {
         findings.error(
             "",
             Pos::FILE,
-            format!(
-                "file is {} bytes; a publiccode.yml may be at most {} bytes",
-                bytes.len(),
-                MAX_FILE_BYTES
+            {
+                let (size, max) = (bytes.len(), MAX_FILE_BYTES);
+                text!(
+                    "file is {size} bytes; a publiccode.yml may be at most {max} bytes",
+                    "die Datei hat {size} Bytes; eine publiccode.yml darf höchstens {max} Bytes haben"
+                )
+            },
+            text!(
+                "keep long texts short and link to documentation instead of embedding it",
+                "halten Sie lange Texte kurz und verlinken Sie Dokumentation, statt sie einzubetten"
             ),
-            "keep long texts short and link to documentation instead of embedding it",
         );
         return None;
     }
@@ -79,19 +86,26 @@ pub fn parse(bytes: &[u8], findings: &mut Findings) -> Option<Node> {
             let at = e.valid_up_to();
             let pos = pos_of_offset(bytes, at);
             let byte = bytes[at];
-            let guess = if byte >= 0xA0 {
-                format!(
-                    " (0x{byte:02X} is '{}' in Latin-1/Windows-1252)",
-                    char::from(byte)
+            let (guess_en, guess_de) = if byte >= 0xA0 {
+                let c = char::from(byte);
+                (
+                    format!(" (0x{byte:02X} is '{c}' in Latin-1/Windows-1252)"),
+                    format!(" (0x{byte:02X} ist '{c}' in Latin-1/Windows-1252)"),
                 )
             } else {
-                String::new()
+                Default::default()
             };
             findings.error(
                 "",
                 pos,
-                format!("file is not valid UTF-8: invalid byte 0x{byte:02X}{guess}"),
-                "save the file with UTF-8 encoding (most editors: \"Save with encoding\" → UTF-8)",
+                text!(
+                    "file is not valid UTF-8: invalid byte 0x{byte:02X}{guess_en}",
+                    "die Datei ist kein gültiges UTF-8: ungültiges Byte 0x{byte:02X}{guess_de}"
+                ),
+                text!(
+                    "save the file with UTF-8 encoding (most editors: \"Save with encoding\" → UTF-8)",
+                    "speichern Sie die Datei in UTF-8 (in den meisten Editoren: „Speichern mit Kodierung“ → UTF-8)"
+                ),
             );
             return None;
         }
@@ -101,8 +115,14 @@ pub fn parse(bytes: &[u8], findings: &mut Findings) -> Option<Node> {
             findings.error(
                 "",
                 Pos::new(1, 1),
-                "file starts with a byte-order mark (BOM)",
-                "save the file as UTF-8 without BOM",
+                text!(
+                    "file starts with a byte-order mark (BOM)",
+                    "die Datei beginnt mit einer Byte-Order-Mark (BOM)"
+                ),
+                text!(
+                    "save the file as UTF-8 without BOM",
+                    "speichern Sie die Datei als UTF-8 ohne BOM"
+                ),
             );
             rest
         }
@@ -112,8 +132,14 @@ pub fn parse(bytes: &[u8], findings: &mut Findings) -> Option<Node> {
         findings.warning(
             "",
             Pos::new(line as u32 + 1, 1),
-            "file uses Windows (CRLF) line endings",
-            "convert the file to LF line endings (git: `git config core.autocrlf input`)",
+            text!(
+                "file uses Windows (CRLF) line endings",
+                "die Datei verwendet Windows-Zeilenenden (CRLF)"
+            ),
+            text!(
+                "convert the file to LF line endings (git: `git config core.autocrlf input`)",
+                "wandeln Sie die Zeilenenden in LF um (git: `git config core.autocrlf input`)"
+            ),
         );
     }
     parse_str(text, findings)
@@ -155,8 +181,11 @@ fn parse_str(text: &str, findings: &mut Findings) -> Option<Node> {
         findings.error(
             "",
             Pos::FILE,
-            "file is empty",
-            "start from the minimal example in the contribution guide",
+            text!("file is empty", "die Datei ist leer"),
+            text!(
+                "start from the minimal example in the contribution guide",
+                "beginnen Sie mit dem Minimalbeispiel aus der Anleitung zum Mitmachen"
+            ),
         );
         return None;
     }
@@ -170,28 +199,49 @@ fn parse_str(text: &str, findings: &mut Findings) -> Option<Node> {
             let message = err.without_snippet().to_string();
             let message = message.lines().next().unwrap_or("invalid YAML").trim();
             let hint = syntax_hint(message);
-            findings.error("", pos, format!("invalid YAML: {message}"), hint);
+            findings.error(
+                "",
+                pos,
+                text!("invalid YAML: {message}", "ungültiges YAML: {message}"),
+                hint,
+            );
             None
         }
     }
 }
 
-fn syntax_hint(message: &str) -> &'static str {
+/// The parser's own message stays English (it comes from serde-saphyr); the hint is ours.
+fn syntax_hint(message: &str) -> Text {
     let m = message.to_ascii_lowercase();
     if m.contains("tab") {
-        "YAML indentation must use spaces, never tabs"
+        text!(
+            "YAML indentation must use spaces, never tabs",
+            "YAML wird mit Leerzeichen eingerückt, nie mit Tabulatoren"
+        )
     } else if m.contains("duplicate") {
-        "each key may appear only once in a mapping; merge or remove the repeated key"
+        text!(
+            "each key may appear only once in a mapping; merge or remove the repeated key",
+            "jeder Schlüssel darf in einer Zuordnung nur einmal vorkommen; führen Sie den doppelten Schlüssel zusammen oder entfernen Sie ihn"
+        )
     } else if m.contains("document") {
-        "a publiccode.yml holds exactly one YAML document; remove extra `---` separators"
+        text!(
+            "a publiccode.yml holds exactly one YAML document; remove extra `---` separators",
+            "eine publiccode.yml enthält genau ein YAML-Dokument; entfernen Sie weitere `---`-Trenner"
+        )
     } else if m.contains("alias")
         || m.contains("anchor")
         || m.contains("budget")
         || m.contains("depth")
     {
-        "the file is nested too deeply or expands too many aliases; write the values out plainly"
+        text!(
+            "the file is nested too deeply or expands too many aliases; write the values out plainly",
+            "die Datei ist zu tief verschachtelt oder expandiert zu viele Aliase; schreiben Sie die Werte direkt aus"
+        )
     } else {
-        "check the indentation and quoting around this place; quote values that contain `: ` or start with special characters"
+        text!(
+            "check the indentation and quoting around this place; quote values that contain `: ` or start with special characters",
+            "prüfen Sie Einrückung und Anführungszeichen an dieser Stelle; setzen Sie Werte in Anführungszeichen, die `: ` enthalten oder mit Sonderzeichen beginnen"
+        )
     }
 }
 

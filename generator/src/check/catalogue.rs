@@ -2,7 +2,7 @@
 //! and repository URLs are unique, and references between entries resolve.
 
 use super::Checked;
-use publiccode::{Pos, Severity};
+use publiccode::{Pos, Severity, text};
 use std::collections::BTreeMap;
 
 /// The slug of a file in catalogue layout (`…/software/<slug>/publiccode.yml`).
@@ -44,8 +44,14 @@ pub fn cross_check(checked: &mut [Checked]) {
                 Severity::Error,
                 "",
                 Pos::FILE,
-                format!("folder name `{slug}` is not a valid slug"),
-                "name the folder with lowercase letters, digits and single hyphens, e.g. `open-slides`; it becomes the entry's web address".into(),
+                text!(
+                    "folder name `{slug}` is not a valid slug",
+                    "der Ordnername `{slug}` ist kein gültiger Slug"
+                ),
+                text!(
+                    "name the folder with lowercase letters, digits and single hyphens, e.g. `open-slides`; it becomes the entry's web address",
+                    "benennen Sie den Ordner mit Kleinbuchstaben, Ziffern und einzelnen Bindestrichen, z. B. `open-slides`; daraus wird die Webadresse des Eintrags"
+                ),
             );
         }
         if let Some(&first) = slugs.get(&slug.to_ascii_lowercase()) {
@@ -54,8 +60,14 @@ pub fn cross_check(checked: &mut [Checked]) {
                 Severity::Error,
                 "",
                 Pos::FILE,
-                format!("slug `{slug}` is already used by {other}"),
-                "rename one of the folders; slugs differ in more than letter case".into(),
+                text!(
+                    "slug `{slug}` is already used by {other}",
+                    "der Slug `{slug}` wird schon von {other} verwendet"
+                ),
+                text!(
+                    "rename one of the folders; slugs differ in more than letter case",
+                    "benennen Sie einen der Ordner um; Slugs müssen sich nicht nur in der Groß- und Kleinschreibung unterscheiden"
+                ),
             );
         } else {
             slugs.insert(slug.to_ascii_lowercase(), i);
@@ -71,8 +83,14 @@ pub fn cross_check(checked: &mut [Checked]) {
                     Severity::Error,
                     "url",
                     pos,
-                    format!("repository `{url}` is already catalogued in {other}"),
-                    "each repository is described once; extend the existing entry instead".into(),
+                    text!(
+                        "repository `{url}` is already catalogued in {other}",
+                        "das Repository `{url}` ist schon in {other} erfasst"
+                    ),
+                    text!(
+                        "each repository is described once; extend the existing entry instead",
+                        "jedes Repository wird nur einmal beschrieben; ergänzen Sie stattdessen den vorhandenen Eintrag"
+                    ),
                 );
             }
             None => {
@@ -90,8 +108,14 @@ pub fn cross_check(checked: &mut [Checked]) {
                 Severity::Error,
                 "isBasedOn",
                 pos,
-                "`isBasedOn` names the entry's own repository".into(),
-                "name the upstream project this one was derived from, or remove the key".into(),
+                text!(
+                    "`isBasedOn` names the entry's own repository",
+                    "`isBasedOn` nennt das eigene Repository des Eintrags"
+                ),
+                text!(
+                    "name the upstream project this one was derived from, or remove the key",
+                    "nennen Sie das Ursprungsprojekt, von dem dieses abgeleitet ist, oder entfernen Sie den Schlüssel"
+                ),
             );
         }
     }

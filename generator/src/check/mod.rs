@@ -4,7 +4,7 @@
 pub mod catalogue;
 pub mod network;
 
-use publiccode::{Finding, Pos, Report, Severity};
+use publiccode::{Finding, Pos, Report, Severity, Text, text};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -31,7 +31,7 @@ pub struct Checked {
 }
 
 impl Checked {
-    pub fn add(&mut self, severity: Severity, key: &str, pos: Pos, message: String, hint: String) {
+    pub fn add(&mut self, severity: Severity, key: &str, pos: Pos, message: Text, hint: Text) {
         self.report.findings.push(Finding {
             severity,
             key: key.to_owned(),
@@ -108,7 +108,10 @@ pub fn validate_file(path: &Path) -> Checked {
                 key: String::new(),
                 pos: Pos::FILE,
                 message,
-                hint: "check that the file exists, is readable and is a publiccode.yml".into(),
+                hint: text!(
+                    "check that the file exists, is readable and is a publiccode.yml",
+                    "prüfen Sie, ob die Datei existiert, lesbar ist und eine publiccode.yml ist"
+                ),
             }],
             links: Vec::new(),
         },
@@ -120,18 +123,21 @@ pub fn validate_file(path: &Path) -> Checked {
 }
 
 /// Reads at most one byte more than the limit, so a huge file is refused without loading it.
-fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
+fn read_limited(path: &Path) -> Result<Vec<u8>, Text> {
     use std::io::Read;
-    let file = std::fs::File::open(path).map_err(|e| format!("cannot read file: {e}"))?;
+    let unreadable =
+        |e: std::io::Error| text!("cannot read file: {e}", "die Datei ist nicht lesbar: {e}");
+    let file = std::fs::File::open(path).map_err(unreadable)?;
     let mut bytes = Vec::new();
     file.take(publiccode::yaml::MAX_FILE_BYTES as u64 + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot read file: {e}"))?;
+        .map_err(unreadable)?;
     if bytes.len() > publiccode::yaml::MAX_FILE_BYTES {
         let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-        return Err(format!(
-            "file is {size} bytes; a publiccode.yml may be at most {} bytes",
-            publiccode::yaml::MAX_FILE_BYTES
+        let max = publiccode::yaml::MAX_FILE_BYTES;
+        return Err(text!(
+            "file is {size} bytes; a publiccode.yml may be at most {max} bytes",
+            "die Datei hat {size} Bytes; eine publiccode.yml darf höchstens {max} Bytes haben"
         ));
     }
     Ok(bytes)

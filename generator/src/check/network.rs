@@ -3,7 +3,7 @@
 //! refuse robots (HTTP 403) while the entry is perfectly right.
 
 use super::Checked;
-use publiccode::Severity;
+use publiccode::{Severity, text};
 use rayon::prelude::*;
 use std::net::{IpAddr, ToSocketAddrs};
 use std::time::Duration;
@@ -43,8 +43,17 @@ pub fn check(checked: &mut [Checked]) {
                 Severity::Warning,
                 &link.key,
                 link.pos,
-                format!("`{}` could not be reached: {problem}", link.url),
-                "check the address in a browser; if it is right, the site may block automated requests".into(),
+                {
+                    let url = &link.url;
+                    text!(
+                        "`{url}` could not be reached: {problem}",
+                        "`{url}` war nicht erreichbar: {problem}"
+                    )
+                },
+                text!(
+                    "check the address in a browser; if it is right, the site may block automated requests",
+                    "prüfen Sie die Adresse im Browser; stimmt sie, blockiert die Website womöglich automatische Abrufe"
+                ),
             );
         }
     }

@@ -1,6 +1,6 @@
 use super::display_path;
 use crate::check::{Checked, Summary};
-use publiccode::{Finding, Severity};
+use publiccode::{Finding, Lang, Severity};
 use std::io::{self, Write};
 
 struct Style {
@@ -21,6 +21,7 @@ pub fn render(
     checked: &[Checked],
     summary: &Summary,
     color: bool,
+    lang: Lang,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let style = Style { on: color };
@@ -33,49 +34,75 @@ pub fn render(
             .ok()
             .map(|b| String::from_utf8_lossy(&b).into_owned());
         for f in &c.report.findings {
-            finding(out, &style, &display_path(&c.path), source.as_deref(), f)?;
+            finding(
+                out,
+                &style,
+                lang,
+                &display_path(&c.path),
+                source.as_deref(),
+                f,
+            )?;
         }
     }
-    let status = if summary.errors > 0 {
-        style.paint("1;31", "invalid")
-    } else if summary.warnings > 0 {
-        style.paint("1;33", "valid with warnings")
-    } else {
-        style.paint("1;32", "valid")
+    let (invalid, warned, valid) = match lang {
+        Lang::En => ("invalid", "valid with warnings", "valid"),
+        Lang::De => ("ungültig", "gültig mit Warnungen", "gültig"),
     };
-    writeln!(
-        out,
-        "{status}: {} file{} checked, {} error{}, {} warning{}",
-        summary.files,
-        plural(summary.files),
-        summary.errors,
-        plural(summary.errors),
-        summary.warnings,
-        plural(summary.warnings)
-    )
+    let status = if summary.errors > 0 {
+        style.paint("1;31", invalid)
+    } else if summary.warnings > 0 {
+        style.paint("1;33", warned)
+    } else {
+        style.paint("1;32", valid)
+    };
+    let (files, errors, warnings) = (summary.files, summary.errors, summary.warnings);
+    match lang {
+        Lang::En => writeln!(
+            out,
+            "{status}: {files} file{} checked, {errors} error{}, {warnings} warning{}",
+            plural(files, "", "s"),
+            plural(errors, "", "s"),
+            plural(warnings, "", "s")
+        ),
+        Lang::De => writeln!(
+            out,
+            "{status}: {files} Datei{} geprüft, {errors} Fehler, {warnings} Warnung{}",
+            plural(files, "", "en"),
+            plural(warnings, "", "en")
+        ),
+    }
 }
 
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
+fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {
+    if n == 1 { one } else { many }
 }
 
 fn finding(
     out: &mut dyn Write,
     style: &Style,
+    lang: Lang,
     path: &str,
     source: Option<&str>,
     f: &Finding,
 ) -> io::Result<()> {
+    let (error, warning, hint) = match lang {
+        Lang::En => ("error", "warning", "= hint:"),
+        Lang::De => ("Fehler", "Warnung", "= Hinweis:"),
+    };
     let label = match f.severity {
-        Severity::Error => style.paint("1;31", "error"),
-        Severity::Warning => style.paint("1;33", "warning"),
+        Severity::Error => style.paint("1;31", error),
+        Severity::Warning => style.paint("1;33", warning),
     };
     let key = if f.key.is_empty() {
         String::new()
     } else {
         format!("[{}] ", f.key)
     };
-    writeln!(out, "{label}: {key}{}", style.paint("1", &f.message))?;
+    writeln!(
+        out,
+        "{label}: {key}{}",
+        style.paint("1", f.message.get(lang))
+    )?;
     if f.pos.line == 0 {
         writeln!(out, "  {} {path}", style.paint("34", "-->"))?;
     } else {
@@ -116,7 +143,7 @@ fn finding(
         }
     }
     if !f.hint.is_empty() {
-        writeln!(out, "  {} {}", style.paint("36", "= hint:"), f.hint)?;
+        writeln!(out, "  {} {}", style.paint("36", hint), f.hint.get(lang))?;
     }
     writeln!(out)
 }

@@ -1,6 +1,6 @@
 use super::display_path;
 use crate::check::{Checked, Summary};
-use publiccode::Severity;
+use publiccode::{Finding, Lang, Severity};
 use serde_json::{Value, json};
 use std::io::{self, Write};
 
@@ -10,10 +10,28 @@ fn write_json(out: &mut dyn Write, v: &Value) -> io::Result<()> {
 }
 
 /// The shape fixed in design.md (section Command line): scripts depend on it.
-pub fn json(checked: &[Checked], summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
+pub fn json(
+    checked: &[Checked],
+    summary: &Summary,
+    lang: Lang,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let finding = |f: &Finding| {
+        json!({
+            "severity": severity_name(f.severity),
+            "key": f.key,
+            "line": f.pos.line,
+            "column": f.pos.column,
+            "message": f.message.get(lang),
+            "hint": f.hint.get(lang),
+        })
+    };
     let files: Vec<Value> = checked
         .iter()
-        .map(|c| json!({"path": display_path(&c.path), "findings": c.report.findings}))
+        .map(|c| {
+            let findings: Vec<Value> = c.report.findings.iter().map(finding).collect();
+            json!({"path": display_path(&c.path), "findings": findings})
+        })
         .collect();
     write_json(
         out,
@@ -27,7 +45,16 @@ pub fn json(checked: &[Checked], summary: &Summary, out: &mut dyn Write) -> io::
 use crate::markup::escape as xml_escape;
 
 /// One test case per file; each error is a failure (warnings go to system-out).
-pub fn junit(checked: &[Checked], summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
+pub fn junit(
+    checked: &[Checked],
+    summary: &Summary,
+    lang: Lang,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let (hint_label, warning_label) = match lang {
+        Lang::En => ("hint", "warning"),
+        Lang::De => ("Hinweis", "Warnung"),
+    };
     let failed = checked.iter().filter(|c| c.report.errors() > 0).count();
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     writeln!(
@@ -49,23 +76,23 @@ pub fn junit(checked: &[Checked], summary: &Summary, out: &mut dyn Write) -> io:
         let mut warnings = String::new();
         for f in &c.report.findings {
             let text = format!(
-                "{}:{}:{}: [{}] {} (hint: {})",
+                "{}:{}:{}: [{}] {} ({hint_label}: {})",
                 display_path(&c.path),
                 f.pos.line,
                 f.pos.column,
                 f.key,
-                f.message,
-                f.hint
+                f.message.get(lang),
+                f.hint.get(lang)
             );
             if f.severity == Severity::Error {
                 writeln!(
                     out,
                     r#"      <failure message="{}" type="error">{}</failure>"#,
-                    xml_escape(&f.message),
+                    xml_escape(f.message.get(lang)),
                     xml_escape(&text)
                 )?;
             } else {
-                warnings.push_str(&format!("warning: {text}\n"));
+                warnings.push_str(&format!("{warning_label}: {text}\n"));
             }
         }
         if !warnings.is_empty() {
@@ -81,6 +108,7 @@ pub fn junit(checked: &[Checked], summary: &Summary, out: &mut dyn Write) -> io:
 }
 
 /// A stable fingerprint (FNV-1a) so GitLab can tell new findings from old ones across runs.
+/// It is taken over the English message, so it does not change with the reader's language.
 fn fingerprint(parts: &[&str]) -> String {
     let mut h: u64 = 0xcbf29ce484222325;
     for p in parts {
@@ -93,15 +121,19 @@ fn fingerprint(parts: &[&str]) -> String {
 }
 
 /// GitLab Code Quality report (a JSON array of issues).
-pub fn gitlab(checked: &[Checked], out: &mut dyn Write) -> io::Result<()> {
+pub fn gitlab(checked: &[Checked], lang: Lang, out: &mut dyn Write) -> io::Result<()> {
+    let hint_label = match lang {
+        Lang::En => "hint",
+        Lang::De => "Hinweis",
+    };
     let mut issues = Vec::new();
     for c in checked {
         let path = display_path(&c.path);
         for f in &c.report.findings {
             issues.push(json!({
-                "description": format!("{}: {} (hint: {})", f.key, f.message, f.hint),
+                "description": format!("{}: {} ({hint_label}: {})", f.key, f.message.get(lang), f.hint.get(lang)),
                 "check_name": format!("publiccode.{}", severity_name(f.severity)),
-                "fingerprint": fingerprint(&[&path, &f.key, &f.message]),
+                "fingerprint": fingerprint(&[&path, &f.key, &f.message.en]),
                 "severity": if f.severity == Severity::Error { "major" } else { "minor" },
                 "location": {"path": path, "lines": {"begin": f.pos.line.max(1)}},
             }));
@@ -118,7 +150,11 @@ fn severity_name(s: Severity) -> &'static str {
 }
 
 /// SARIF 2.1.0, as read by GitHub code scanning and most IDEs.
-pub fn sarif(checked: &[Checked], out: &mut dyn Write) -> io::Result<()> {
+pub fn sarif(checked: &[Checked], lang: Lang, out: &mut dyn Write) -> io::Result<()> {
+    let hint_label = match lang {
+        Lang::En => "Hint",
+        Lang::De => "Hinweis",
+    };
     let mut results = Vec::new();
     for c in checked {
         let path = display_path(&c.path);
@@ -131,9 +167,9 @@ pub fn sarif(checked: &[Checked], out: &mut dyn Write) -> io::Result<()> {
             results.push(json!({
                 "ruleId": format!("publiccode/{}", severity_name(f.severity)),
                 "level": severity_name(f.severity),
-                "message": {"text": format!("{}: {}\nHint: {}", f.key, f.message, f.hint)},
+                "message": {"text": format!("{}: {}\n{hint_label}: {}", f.key, f.message.get(lang), f.hint.get(lang))},
                 "locations": [location],
-                "partialFingerprints": {"allmende/v1": fingerprint(&[&path, &f.key, &f.message])},
+                "partialFingerprints": {"allmende/v1": fingerprint(&[&path, &f.key, &f.message.en])},
             }));
         }
     }

@@ -5,6 +5,7 @@ mod human;
 mod machine;
 
 use crate::check::{Checked, Summary};
+use publiccode::Lang;
 use std::io::{self, Write};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -21,14 +22,15 @@ pub fn render(
     checked: &[Checked],
     summary: &Summary,
     color: bool,
+    lang: Lang,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
-        Format::Human => human::render(checked, summary, color, out),
-        Format::Json => machine::json(checked, summary, out),
-        Format::Junit => machine::junit(checked, summary, out),
-        Format::Gitlab => machine::gitlab(checked, out),
-        Format::Sarif => machine::sarif(checked, out),
+        Format::Human => human::render(checked, summary, color, lang, out),
+        Format::Json => machine::json(checked, summary, lang, out),
+        Format::Junit => machine::junit(checked, summary, lang, out),
+        Format::Gitlab => machine::gitlab(checked, lang, out),
+        Format::Sarif => machine::sarif(checked, lang, out),
     }
 }
 

@@ -77,6 +77,14 @@ pub fn run(options: Options) -> u8 {
     let listen = listener.local_addr().unwrap_or(listen);
     // Canonical links, feeds and the sitemap point at the preview, not at production.
     config.base_url = format!("http://{listen}/");
+    let api = match api_config(&config) {
+        Ok(a) => a,
+        Err(e) => return fail(e),
+    };
+    if config.api_url.is_empty() {
+        // The pages talk to the API mounted on this server.
+        config.api_url = format!("http://{listen}/api/v1");
+    }
     let live = Arc::new(Live::new(config.output_dir.clone()));
     let mut builder = rebuild::Builder::new(options.config.clone(), config, live.clone());
     builder.initial();
@@ -104,7 +112,7 @@ pub fn run(options: Options) -> u8 {
         Ok(r) => r,
         Err(e) => return fail(format!("cannot start the server: {e}")),
     };
-    let served = runtime.block_on(serve(listener, live.clone()));
+    let served = runtime.block_on(serve(listener, live.clone(), api));
     if live.is_building() {
         // Let the writer finish its swap rather than leave the output folder half-renamed.
         println!("waiting for the running build to finish…");
@@ -139,26 +147,53 @@ fn bind(listen: SocketAddr) -> Result<TcpListener, String> {
     Ok(listener)
 }
 
-/// The routes of the preview server.
-fn app(live: Arc<Live>) -> Router {
-    // Seam for the tickets/forum API (design.md, «Tickets and forum API», issue #4): once the
-    // `api` crate exists, `serve` opens its SQLite database (`ALLMENDE_DATABASE_URL`, default a
-    // file next to site.toml) and mounts it here in-process with
-    // `.nest("/api/v1", api::router(db))`, and points the pages' `api_url` at this server.
-    // Until then there are deliberately no `/api` routes: the pages say the service is not
-    // configured.
-    Router::new()
+/// The API of `serve`: site.toml's `[api]` section and the environment (database default:
+/// `allmende.db` next to site.toml), with the dev login on for loopback clients, and any
+/// project slug accepted (entries added while serving get tickets without a restart).
+fn api_config(site: &crate::config::Config) -> Result<allmende_api::Config, String> {
+    let mut api = crate::api::config(site).map_err(|e| e.to_string())?;
+    api.dev_login = true;
+    api.projects.clear();
+    Ok(api)
+}
+
+/// The routes of the preview server: the site, live reload, and the tickets/forum API under
+/// `/api/v1` (design.md, «Tickets and forum API») when its database opened.
+fn app(live: Arc<Live>, api: Option<allmende_api::AppState>) -> Router {
+    let site = Router::new()
         .route(live::EVENTS_PATH, get(live::events))
         .route(live::SCRIPT_PATH, get(live::script))
         .fallback(files::serve)
-        .with_state(live)
+        .with_state(live);
+    match api {
+        Some(state) => site.nest("/api/v1", allmende_api::router(state)),
+        None => site,
+    }
 }
 
-async fn serve(listener: TcpListener, live: Arc<Live>) -> std::io::Result<()> {
+async fn serve(
+    listener: TcpListener,
+    live: Arc<Live>,
+    api: allmende_api::Config,
+) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::from_std(listener)?;
+    let database = allmende_api::config::redact(&api.database_url);
+    let api = match allmende_api::open(api).await {
+        Ok(state) => {
+            println!("Tickets/Forum-API: {database} (Dev-Login/dev login: POST /api/v1/dev/login)");
+            Some(state)
+        }
+        Err(e) => {
+            eprintln!("warning: the tickets and forum API is off: {e}");
+            None
+        }
+    };
     let stop = live.stop_signal();
-    let server = axum::serve(listener, app(live.clone()))
-        .with_graceful_shutdown(async move { stop.stopped().await });
+    let server = axum::serve(
+        listener,
+        app(live.clone(), api).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move { stop.stopped().await });
     let stopping = live.stop_signal();
     tokio::spawn(async move {
         shutdown_signal().await;
@@ -176,7 +211,7 @@ async fn serve(listener: TcpListener, live: Arc<Live>) -> std::io::Result<()> {
 }
 
 /// Ctrl-C, or SIGTERM on Unix.
-async fn shutdown_signal() {
+pub async fn shutdown_signal() {
     let ctrl_c = async {
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;

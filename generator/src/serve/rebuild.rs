@@ -179,6 +179,10 @@ impl Builder {
         config.output_dir = self.config.output_dir.clone();
         config.root = self.config.root.clone();
         config.base_url = self.config.base_url.clone();
+        if config.api_url.is_empty() {
+            // The in-process API's address, set when serving started.
+            config.api_url = self.config.api_url.clone();
+        }
         self.config = config.clone();
         Ok(config)
     }
@@ -236,8 +240,16 @@ fn print_findings(checked: &[Checked]) -> String {
     }
     let stdout = std::io::stdout();
     let color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let _ = report::render(Format::Human, checked, &summary, color, &mut stdout.lock());
+    let lang = publiccode::Lang::from_env();
+    let _ = report::render(
+        Format::Human,
+        checked,
+        &summary,
+        color,
+        lang,
+        &mut stdout.lock(),
+    );
     let mut plain = Vec::new();
-    let _ = report::render(Format::Human, checked, &summary, false, &mut plain);
+    let _ = report::render(Format::Human, checked, &summary, false, lang, &mut plain);
     String::from_utf8_lossy(&plain).into_owned()
 }

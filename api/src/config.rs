@@ -1,0 +1,383 @@
+//! Configuration of the API: the `[api]` section of a TOML file (normally `site.toml`),
+//! overridden key by key by the environment (`ALLMENDE_*`), so containers need no file.
+
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{place}: {message}\n  hint: {hint}")]
+    Invalid {
+        /// The file (and section) or environment variable with the bad value.
+        place: String,
+        message: String,
+        hint: String,
+    },
+}
+
+/// The `[api]` section as written in the file. Every key is optional.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct FileSection {
+    /// `sqlite://path/to/file.db` or `postgres://user:pass@host/db`.
+    pub database_url: Option<String>,
+    /// Address and port, e.g. `127.0.0.1:8090`.
+    pub listen: Option<String>,
+    /// OIDC issuer URL (e.g. a Keycloak realm); empty: no OIDC login.
+    pub oidc_issuer: Option<String>,
+    /// The audience the API expects in access tokens.
+    pub oidc_audience: Option<String>,
+    /// Origins allowed to call the API from a browser.
+    pub cors_origins: Option<Vec<String>>,
+    /// Enables `POST /api/v1/dev/login` for loopback clients (never in production).
+    pub dev_login: Option<bool>,
+    /// General forum categories (slugs); one per catalogue entry is added automatically.
+    pub categories: Option<Vec<String>>,
+}
+
+/// The resolved configuration the server runs with.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database_url: String,
+    pub listen: SocketAddr,
+    pub oidc: Option<OidcConfig>,
+    pub cors_origins: Vec<String>,
+    pub dev_login: bool,
+    /// Catalogue entries (slugs) that have tickets; empty means any slug is accepted.
+    pub projects: Vec<String>,
+    pub categories: Vec<String>,
+    pub limits: Limits,
+}
+
+#[derive(Debug, Clone)]
+pub struct OidcConfig {
+    pub issuer: String,
+    pub audience: String,
+}
+
+/// Bounds on requests (api.md, «Limits and hygiene»).
+#[derive(Debug, Clone)]
+pub struct Limits {
+    pub body_bytes: usize,
+    pub markdown_chars: usize,
+    pub timeout: std::time::Duration,
+    /// Requests per minute for anonymous clients (per IP) and for signed-in users.
+    pub anonymous_per_minute: u32,
+    pub authenticated_per_minute: u32,
+    /// Writes (any POST/PATCH/PUT/DELETE) per minute and user.
+    pub writes_per_minute: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            body_bytes: 256 * 1024,
+            markdown_chars: 64 * 1024,
+            timeout: std::time::Duration::from_secs(10),
+            anonymous_per_minute: 300,
+            authenticated_per_minute: 1200,
+            writes_per_minute: 80,
+        }
+    }
+}
+
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8090";
+pub const DEFAULT_DATABASE: &str = "sqlite://allmende.db";
+
+/// The environment variables read, in the order they are documented.
+pub const ENV_VARS: [&str; 6] = [
+    "ALLMENDE_DATABASE_URL",
+    "ALLMENDE_LISTEN",
+    "ALLMENDE_OIDC_ISSUER",
+    "ALLMENDE_OIDC_AUDIENCE",
+    "ALLMENDE_CORS_ORIGINS",
+    "ALLMENDE_DEV_LOGIN",
+];
+
+impl FileSection {
+    /// Reads the `[api]` section of a TOML file; other sections are ignored here.
+    pub fn read(path: &Path) -> Result<FileSection, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        #[derive(Deserialize)]
+        struct Whole {
+            #[serde(default)]
+            api: FileSection,
+        }
+        let whole: Whole = toml::from_str(&text).map_err(|e| ConfigError::Invalid {
+            place: format!("{} [api]", path.display()),
+            message: e.message().to_owned(),
+            hint: "see README.md, section «Tickets and forum API», for the keys".into(),
+        })?;
+        Ok(whole.api)
+    }
+}
+
+impl Config {
+    /// Merges a file section with the environment; the environment wins.
+    /// `base` is the folder that relative SQLite paths are resolved against.
+    pub fn resolve(
+        file: &FileSection,
+        env: &dyn Fn(&str) -> Option<String>,
+        base: &Path,
+    ) -> Result<Config, ConfigError> {
+        let pick = |var: &str, from_file: Option<String>| -> Option<(String, String)> {
+            match env(var).filter(|v| !v.trim().is_empty()) {
+                Some(v) => Some((var.to_owned(), v)),
+                None => from_file.map(|v| (format!("[api] {}", var_key(var)), v)),
+            }
+        };
+        let database_url = match pick("ALLMENDE_DATABASE_URL", file.database_url.clone()) {
+            Some((place, v)) => check_database_url(&place, &v, base)?,
+            None => check_database_url("default", DEFAULT_DATABASE, base)?,
+        };
+        let listen = match pick("ALLMENDE_LISTEN", file.listen.clone()) {
+            Some((place, v)) => v.trim().parse().map_err(|_| ConfigError::Invalid {
+                place,
+                message: format!("`{v}` is not an address with a port"),
+                hint: format!("write it like `{DEFAULT_LISTEN}` or `[::1]:8090`"),
+            })?,
+            None => DEFAULT_LISTEN.parse().expect("the default address parses"),
+        };
+        let issuer = pick("ALLMENDE_OIDC_ISSUER", file.oidc_issuer.clone());
+        let audience = pick("ALLMENDE_OIDC_AUDIENCE", file.oidc_audience.clone());
+        let oidc = match (issuer, audience) {
+            (None, None) => None,
+            (Some((place, issuer)), audience) => {
+                url::Url::parse(&issuer)
+                    .ok()
+                    .filter(|u| matches!(u.scheme(), "https" | "http"))
+                    .ok_or_else(|| ConfigError::Invalid {
+                        place: place.clone(),
+                        message: format!("`{issuer}` is not an http(s) URL"),
+                        hint: "give the issuer exactly as it appears in tokens, e.g. `https://login.example.org/realms/allmende`".into(),
+                    })?;
+                let Some((_, audience)) = audience else {
+                    return Err(ConfigError::Invalid {
+                        place,
+                        message: "an OIDC issuer is set but no audience".into(),
+                        hint: "set ALLMENDE_OIDC_AUDIENCE (or `oidc_audience`) to the client id the API expects in `aud`".into(),
+                    });
+                };
+                Some(OidcConfig {
+                    issuer: issuer.trim_end_matches('/').to_owned(),
+                    audience,
+                })
+            }
+            (None, Some((place, _))) => {
+                return Err(ConfigError::Invalid {
+                    place,
+                    message: "an OIDC audience is set but no issuer".into(),
+                    hint: "set ALLMENDE_OIDC_ISSUER (or `oidc_issuer`) too, or remove the audience"
+                        .into(),
+                });
+            }
+        };
+        let cors_origins = match env("ALLMENDE_CORS_ORIGINS").filter(|v| !v.trim().is_empty()) {
+            Some(v) => split_origins("ALLMENDE_CORS_ORIGINS", &v)?,
+            None => {
+                let list = file.cors_origins.clone().unwrap_or_default();
+                split_origins("[api] cors_origins", &list.join(","))?
+            }
+        };
+        let dev_login = match env("ALLMENDE_DEV_LOGIN").filter(|v| !v.trim().is_empty()) {
+            Some(v) => parse_bool("ALLMENDE_DEV_LOGIN", &v)?,
+            None => file.dev_login.unwrap_or(false),
+        };
+        Ok(Config {
+            database_url,
+            listen,
+            oidc,
+            cors_origins,
+            dev_login,
+            projects: Vec::new(),
+            categories: file.categories.clone().unwrap_or_default(),
+            limits: Limits::default(),
+        })
+    }
+
+    /// Reads the process environment.
+    pub fn from_env_and_file(file: &FileSection, base: &Path) -> Result<Config, ConfigError> {
+        Config::resolve(file, &|k| std::env::var(k).ok(), base)
+    }
+}
+
+fn var_key(var: &str) -> String {
+    var.trim_start_matches("ALLMENDE_").to_ascii_lowercase()
+}
+
+fn check_database_url(place: &str, url: &str, base: &Path) -> Result<String, ConfigError> {
+    let url = url.trim();
+    if let Some(path) = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+    {
+        let (file, query) = path.split_once('?').unwrap_or((path, ""));
+        if file.is_empty() {
+            return Err(ConfigError::Invalid {
+                place: place.into(),
+                message: "the SQLite URL names no file".into(),
+                hint: "write `sqlite://allmende.db` (relative to the configuration file) or `sqlite:///var/lib/allmende/allmende.db`".into(),
+            });
+        }
+        let file = if file == ":memory:" || Path::new(file).is_absolute() {
+            PathBuf::from(file)
+        } else {
+            base.join(file)
+        };
+        let query = if query.is_empty() {
+            "mode=rwc".to_owned()
+        } else {
+            query.to_owned()
+        };
+        return Ok(format!("sqlite://{}?{query}", file.display()));
+    }
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return Ok(url.to_owned());
+    }
+    Err(ConfigError::Invalid {
+        place: place.into(),
+        message: format!("`{}` is neither a SQLite nor a PostgreSQL URL", redact(url)),
+        hint: "use `sqlite://allmende.db` or `postgres://user:password@host/database`".into(),
+    })
+}
+
+/// Hides a password in a URL for messages.
+pub fn redact(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}
+
+fn split_origins(place: &str, list: &str) -> Result<Vec<String>, ConfigError> {
+    let mut out = Vec::new();
+    for origin in list.split(',').map(str::trim).filter(|o| !o.is_empty()) {
+        let ok = url::Url::parse(origin).ok().is_some_and(|u| {
+            matches!(u.scheme(), "http" | "https")
+                && u.path() == "/"
+                && !origin.ends_with('/')
+                && u.query().is_none()
+        });
+        if !ok {
+            return Err(ConfigError::Invalid {
+                place: place.into(),
+                message: format!("`{origin}` is not an origin"),
+                hint: "an origin is scheme, host and optional port without a path, e.g. `https://katalog.example.org`; separate several with commas".into(),
+            });
+        }
+        out.push(origin.to_owned());
+    }
+    Ok(out)
+}
+
+fn parse_bool(place: &str, v: &str) -> Result<bool, ConfigError> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" => Ok(false),
+        _ => Err(ConfigError::Invalid {
+            place: place.into(),
+            message: format!("`{v}` is not a yes/no value"),
+            hint: "use 1 or 0".into(),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn resolve(file: &FileSection, vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::resolve(file, &|k| map.get(k).cloned(), Path::new("/srv"))
+    }
+
+    #[test]
+    fn defaults_are_a_sqlite_file_next_to_the_config() {
+        let c = resolve(&FileSection::default(), &[]).unwrap();
+        assert_eq!(c.database_url, "sqlite:///srv/allmende.db?mode=rwc");
+        assert_eq!(c.listen.to_string(), DEFAULT_LISTEN);
+        assert!(!c.dev_login);
+        assert!(c.oidc.is_none());
+    }
+
+    #[test]
+    fn environment_wins_over_the_file() {
+        let file = FileSection {
+            listen: Some("127.0.0.1:1".into()),
+            dev_login: Some(false),
+            cors_origins: Some(vec!["https://a.example".into()]),
+            ..Default::default()
+        };
+        let c = resolve(
+            &file,
+            &[
+                ("ALLMENDE_LISTEN", "127.0.0.1:2"),
+                ("ALLMENDE_DEV_LOGIN", "1"),
+                (
+                    "ALLMENDE_CORS_ORIGINS",
+                    "https://b.example, http://localhost:8080",
+                ),
+                ("ALLMENDE_DATABASE_URL", "postgres://u:p@localhost/db"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(c.listen.port(), 2);
+        assert!(c.dev_login);
+        assert_eq!(
+            c.cors_origins,
+            ["https://b.example", "http://localhost:8080"]
+        );
+        assert_eq!(c.database_url, "postgres://u:p@localhost/db");
+    }
+
+    #[test]
+    fn errors_name_the_place_and_the_fix() {
+        let e = resolve(&FileSection::default(), &[("ALLMENDE_LISTEN", "nowhere")])
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("ALLMENDE_LISTEN:"), "{e}");
+        assert!(e.contains("hint:"), "{e}");
+        let file = FileSection {
+            database_url: Some("mysql://x".into()),
+            ..Default::default()
+        };
+        let e = resolve(&file, &[]).unwrap_err().to_string();
+        assert!(e.starts_with("[api] database_url:"), "{e}");
+        let e = resolve(
+            &FileSection::default(),
+            &[("ALLMENDE_OIDC_ISSUER", "https://id.example")],
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("no audience"), "{e}");
+        let e = resolve(
+            &FileSection::default(),
+            &[("ALLMENDE_CORS_ORIGINS", "https://a.example/path")],
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("not an origin"), "{e}");
+        assert!(resolve(&FileSection::default(), &[("ALLMENDE_DEV_LOGIN", "maybe")]).is_err());
+    }
+
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+    }
+}

@@ -1,0 +1,9 @@
+//! HTTP plumbing shared by every endpoint.
+
+pub mod cond;
+pub mod json;
+pub mod layers;
+pub mod limiter;
+pub mod metrics;
+pub mod page;
+pub mod problem;

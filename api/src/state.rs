@@ -1,0 +1,36 @@
+//! What every handler can reach: the database, the configuration, the OIDC verifier and
+//! the per-instance counters. Passed explicitly as axum state; no globals.
+
+use crate::auth::oidc::Oidc;
+use crate::config::Config;
+use crate::db::Db;
+use crate::http::limiter::Limiter;
+use crate::http::metrics::Metrics;
+use std::collections::HashSet;
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<Config>,
+    pub oidc: Option<Arc<Oidc>>,
+    pub metrics: Arc<Metrics>,
+    pub limiter: Arc<Limiter>,
+    /// Catalogue slugs with tickets (empty: every well-formed slug).
+    pub projects: Arc<HashSet<String>>,
+}
+
+impl AppState {
+    pub fn new(db: Db, config: Config) -> AppState {
+        let oidc = config.oidc.clone().map(|o| Arc::new(Oidc::new(o)));
+        let projects = Arc::new(config.projects.iter().cloned().collect());
+        AppState {
+            db,
+            config: Arc::new(config),
+            oidc,
+            metrics: Arc::default(),
+            limiter: Arc::default(),
+            projects,
+        }
+    }
+}
