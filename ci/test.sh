@@ -17,6 +17,9 @@ ALLMENDE_TEST_POSTGRES_URL="$(bash ci/postgres.sh)"
 export ALLMENDE_TEST_POSTGRES_URL
 echo "API tests run against SQLite and $ALLMENDE_TEST_POSTGRES_URL"
 
+step "search engine for the browser: the committed engine.wasm is what the sources build"
+bash search-wasm/build-wasm.sh --check
+
 step "unit, integration and conformance tests"
 cargo test --workspace --locked
 

@@ -8,6 +8,7 @@ pub mod facets;
 pub mod markdown;
 pub mod output;
 pub mod progress;
+pub mod search_index;
 pub mod theme;
 pub mod view;
 
@@ -907,18 +908,7 @@ fn home(
     )
 }
 
-#[derive(Serialize)]
-struct SearchItem<'a> {
-    url: &'a str,
-    name: &'a str,
-    short: &'a str,
-    features: String,
-    categories: String,
-    status: &'a str,
-    license: &'a str,
-}
-
-/// The search page and the compact list it searches (`/data/search/<lang>.json`).
+/// The search page and its index (`search_index`: root file and blocks under `/search/`).
 fn search(
     r: &Renderer,
     site: &SiteCtx,
@@ -926,33 +916,15 @@ fn search(
     cards: &[Card],
     cat: &Catalogue,
 ) -> Result<(), BuildError> {
-    let items: Vec<SearchItem> = cards
-        .iter()
-        .zip(&cat.entries)
-        .map(|(c, e)| {
-            let d = view::description(e, site.lang, &r.config.languages[0]).map(|(_, d)| d);
-            SearchItem {
-                url: &c.url,
-                name: &c.name,
-                short: &c.short,
-                features: d.map(|d| d.features.join(" · ")).unwrap_or_default(),
-                categories: e
-                    .code
-                    .categories
-                    .iter()
-                    .map(|v| label(site.t, "category", v))
-                    .collect::<Vec<_>>()
-                    .join(" · "),
-                status: &c.status.label,
-                license: &c.license,
-            }
-        })
-        .collect();
-    let json = serde_json::to_vec(&items).map_err(|e| BuildError::Render {
+    let docs = search_index::documents(cat, cards, site.lang, &r.config.languages[0]);
+    let published = search_index::publish(&docs, site.lang).map_err(|e| BuildError::Render {
         template: "search index".into(),
         message: e.to_string(),
     })?;
-    r.put(&format!("data/search/{}.json", site.lang), &json)?;
+    for (path, bytes) in &published.files {
+        r.put(path, bytes)?;
+    }
+    let search_root = format!("/{}", published.root_path);
     let facets: Vec<Value> = FACETS
         .iter()
         .map(|f| serde_json::json!({"label": label(site.t, "facet", f.key), "url": format!("/{}/{}/", site.lang, f.key)}))
@@ -964,5 +936,5 @@ fn search(
         t_str(site.t, "ui", "search_title"),
         String::new(),
     );
-    r.page_to(&path, "search.html", context! { site => site_v.clone(), page => Mj::from_serialize(&page), facets => Mj::from_serialize(&facets) })
+    r.page_to(&path, "search.html", context! { site => site_v.clone(), page => Mj::from_serialize(&page), facets => Mj::from_serialize(&facets), search_root })
 }

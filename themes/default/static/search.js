@@ -1,82 +1,266 @@
-// Search on /{lang}/search/?q=…: matches every word of the query against names, short
-// descriptions, features and categories in a compact per-language list, best matches
-// (in the name) first. State lives in the URL so results can be shared and the back
-// button works. The full search engine (tantivy in WebAssembly) replaces this list later.
+// The search page /{lang}/search/?q=…&category=…&sort=…: results as you type, facets with
+// live counts, sorting. The engine (tantivy in WebAssembly) runs in a worker
+// (search/worker.js) over an index it fetches in small blocks. State lives in the URL, so a
+// result list can be shared and the back button returns to the previous one.
 const list = document.getElementById("search-results");
 const count = document.getElementById("search-count");
 const input = document.getElementById("search-q");
+const form = document.getElementById("search-form");
+const sortSelect = document.getElementById("search-sort");
+const filtersBox = document.getElementById("search-filters");
+const facetsBox = document.getElementById("search-facets");
+const moreWrap = document.getElementById("search-more-wrap");
+const moreButton = document.getElementById("search-more");
 const labels = JSON.parse(list.dataset.labels || "{}");
+const lang = list.dataset.lang;
+const FACETS = ["category", "status", "type", "license", "platform", "maintenance", "organisation", "audience"];
+const TRANSLATED = new Set(["category", "status", "type", "maintenance", "audience"]);
+const PAGE = 20;
+const SHOWN_VALUES = 8;
 
-// Folding makes "Buergerbeteiligung", "burgerbeteiligung" and "Bürgerbeteiligung" equal.
-function fold(s) {
-  return s.toLowerCase()
-    .replace(/ä/g, "ae").replace(/ö/g, "oe").replace(/ü/g, "ue").replace(/ß/g, "ss")
-    .normalize("NFKD").replace(/[\u0300-\u036f]/g, "");
-}
+// Shared with the browser tests and the benchmark: what the last query cost.
+const probe = (window.__search = { queries: 0, last: null, firstResultsAt: null, error: null });
+// The benchmark (bench/search/) times warm queries through the same worker.
+probe.ask = (request) => ask({ lang, filters: {}, sort: "relevance", offset: 0, limit: PAGE, ...request });
 
-let index = null;
-async function load() {
-  if (!index) {
-    const r = await fetch(list.dataset.index);
-    if (!r.ok) throw new Error(String(r.status));
-    index = (await r.json()).map((e) => ({ ...e, name_f: fold(e.name), text_f: fold([e.name, e.short, e.features, e.categories].join(" ")) }));
+let worker = null;
+let nextId = 0;
+const pending = new Map();
+function engine() {
+  if (!worker) {
+    worker = new Worker(list.dataset.worker);
+    worker.onmessage = (ev) => {
+      const m = ev.data;
+      const p = pending.get(m.id);
+      if (!p) return;
+      pending.delete(m.id);
+      if (m.type === "result") p.resolve(m); else p.reject(new Error(m.message));
+    };
+    worker.postMessage({ type: "init", engine: list.dataset.engine, root: list.dataset.root, lang });
   }
-  return index;
+  return worker;
+}
+function ask(request) {
+  const id = ++nextId;
+  // An older query the worker dropped (superseded) never answers: forget it.
+  for (const [k, p] of pending) if (k < id) { p.resolve(null); pending.delete(k); }
+  return new Promise((resolve, reject) => {
+    pending.set(id, { resolve, reject });
+    engine().postMessage({ type: "query", id, request });
+  });
 }
 
-function render(hits, q) {
-  list.replaceChildren();
-  for (const h of hits.slice(0, 100)) {
+function fmt(template, n) {
+  return (template || "{n}").replace("{n}", n.toLocaleString(lang));
+}
+function valueLabel(facet, value) {
+  return (TRANSLATED.has(facet) && labels[facet] && labels[facet][value]) || value;
+}
+
+function readState() {
+  const p = new URL(location.href).searchParams;
+  const filters = {};
+  for (const f of FACETS) {
+    const v = p.getAll(f).filter(Boolean);
+    if (v.length) filters[f] = v;
+  }
+  const sort = ["name", "updated"].includes(p.get("sort")) ? p.get("sort") : "relevance";
+  return { q: p.get("q") || "", sort, filters };
+}
+function writeState(state, push) {
+  const url = new URL(location.href);
+  url.search = "";
+  if (state.q) url.searchParams.set("q", state.q);
+  if (state.sort !== "relevance") url.searchParams.set("sort", state.sort);
+  for (const f of FACETS) for (const v of state.filters[f] || []) url.searchParams.append(f, v);
+  if (url.href === location.href) return;
+  if (push) history.pushState(null, "", url); else history.replaceState(null, "", url);
+}
+
+let state = readState();
+let shown = [];
+let total = 0;
+const expanded = new Set();
+let lastFacets = {};
+
+function renderHits(hits, append) {
+  if (!append) list.replaceChildren();
+  for (const h of hits) {
     const li = document.createElement("li");
+    li.className = "hit";
+    if (h.logo) {
+      const img = document.createElement("img");
+      img.src = h.logo;
+      img.alt = "";
+      img.width = 40;
+      img.height = 40;
+      img.loading = "lazy";
+      li.append(img);
+    }
+    const body = document.createElement("div");
     const a = document.createElement("a");
     a.href = h.url;
+    a.className = "hit-name";
     a.textContent = h.name;
     const p = document.createElement("p");
-    p.textContent = h.short;
+    // The engine escapes the text and adds only <mark> around matched words.
+    p.innerHTML = h.snippet_html;
     const meta = document.createElement("p");
     meta.className = "meta";
-    meta.textContent = `${h.status} · ${h.license}`;
-    li.append(a, p, meta);
+    meta.textContent = [valueLabel("status", h.status), h.license].filter(Boolean).join(" · ");
+    body.append(a, p, meta);
+    li.append(body);
     list.append(li);
   }
-  count.textContent = q ? (labels.count || "{n}").replace("{n}", hits.length) : "";
 }
 
-async function run(q) {
-  const words = fold(q).split(/\s+/).filter(Boolean);
-  if (!words.length) { render([], ""); return; }
-  let entries;
-  try { entries = await load(); } catch { count.textContent = labels.failed; return; }
-  const hits = entries
-    .filter((e) => words.every((w) => e.text_f.includes(w)))
-    .map((e) => ({ e, score: words.reduce((s, w) => s + (e.name_f.startsWith(w) ? 4 : e.name_f.includes(w) ? 2 : 0), 0) }))
-    .sort((a, b) => b.score - a.score || a.e.name_f.localeCompare(b.e.name_f))
-    .map((x) => x.e);
-  render(hits, q);
+function renderFacets(facets) {
+  const focused = document.activeElement && document.activeElement.id;
+  facetsBox.replaceChildren();
+  for (const key of FACETS) {
+    const values = (facets[key] || []).filter(([v, n]) => n > 0 || (state.filters[key] || []).includes(v));
+    if (!values.length) continue;
+    const fs = document.createElement("fieldset");
+    fs.dataset.facet = key;
+    const legend = document.createElement("legend");
+    legend.textContent = (labels.facet && labels.facet[key]) || key;
+    fs.append(legend);
+    const ul = document.createElement("ul");
+    const limit = expanded.has(key) ? values.length : SHOWN_VALUES;
+    values.forEach(([value, n], i) => {
+      const selected = (state.filters[key] || []).includes(value);
+      if (i >= limit && !selected) return;
+      const li = document.createElement("li");
+      const box = document.createElement("input");
+      box.type = "checkbox";
+      // Named by value, so focus stays on the same value when counts reorder the list.
+      box.id = `facet-${key}-${value.replace(/[^A-Za-z0-9_-]/g, (c) => `_${c.codePointAt(0).toString(16)}`)}`;
+      box.checked = selected;
+      box.dataset.facet = key;
+      box.dataset.value = value;
+      const label = document.createElement("label");
+      label.htmlFor = box.id;
+      label.textContent = `${valueLabel(key, value)} (${n.toLocaleString(lang)})`;
+      li.append(box, label);
+      ul.append(li);
+    });
+    fs.append(ul);
+    if (values.length > limit) {
+      const more = document.createElement("button");
+      more.type = "button";
+      more.className = "facet-more";
+      more.id = `facet-more-${key}`;
+      more.dataset.facet = key;
+      more.textContent = fmt(labels.search && labels.search.show_more, values.length);
+      fs.append(more);
+    }
+    facetsBox.append(fs);
+  }
+  filtersBox.hidden = false;
+  if (focused) {
+    const el = document.getElementById(focused);
+    if (el) el.focus();
+  }
 }
 
-const initial = new URL(location.href).searchParams.get("q") || "";
-input.value = initial;
-run(initial);
+function active() {
+  return state.q.trim() !== "" || Object.keys(state.filters).length > 0;
+}
+
+let generation = 0;
+async function run(append = false) {
+  const gen = ++generation;
+  if (!active()) {
+    list.replaceChildren();
+    count.textContent = "";
+    moreWrap.hidden = true;
+    filtersBox.hidden = true;
+    shown = [];
+    return;
+  }
+  const request = { q: state.q, lang, filters: state.filters, sort: state.sort, offset: append ? shown.length : 0, limit: PAGE };
+  list.setAttribute("aria-busy", "true");
+  let m;
+  try {
+    m = await ask(request);
+  } catch (e) {
+    if (gen !== generation) return;
+    probe.error = String(e.message || e);
+    count.textContent = (labels.search && labels.search.failed) || "";
+    list.removeAttribute("aria-busy");
+    return;
+  }
+  if (!m || gen !== generation) return;
+  const r = m.response;
+  total = r.total;
+  shown = append ? shown.concat(r.hits) : r.hits;
+  renderHits(r.hits, append);
+  if (!append) { lastFacets = r.facets; renderFacets(r.facets); }
+  list.removeAttribute("aria-busy");
+  moreWrap.hidden = shown.length >= total;
+  count.textContent = total === 0 ? (labels.search && labels.search.none) || "0" : fmt(labels.search && labels.search.count, total);
+  probe.queries += 1;
+  probe.last = { request, stats: m.stats, totals: m.totals };
+  if (probe.firstResultsAt === null) probe.firstResultsAt = performance.now();
+  list.dataset.queries = String(probe.queries);
+}
+
+function syncControls() {
+  input.value = state.q;
+  sortSelect.value = state.sort;
+}
+
 let timer;
 input.addEventListener("input", () => {
   clearTimeout(timer);
   timer = setTimeout(() => {
-    const url = new URL(location.href);
-    if (input.value) url.searchParams.set("q", input.value); else url.searchParams.delete("q");
-    history.replaceState(null, "", url);
-    run(input.value);
+    state = { ...state, q: input.value };
+    writeState(state, false);
+    run();
   }, 120);
 });
-document.getElementById("search-form").addEventListener("submit", (ev) => {
+form.addEventListener("submit", (ev) => {
   ev.preventDefault();
-  const url = new URL(location.href);
-  url.searchParams.set("q", input.value);
-  history.pushState(null, "", url);
-  run(input.value);
+  clearTimeout(timer);
+  state = { ...state, q: input.value };
+  writeState(state, true);
+  run();
 });
+sortSelect.addEventListener("change", () => {
+  state = { ...state, sort: sortSelect.value };
+  writeState(state, true);
+  run();
+});
+facetsBox.addEventListener("change", (ev) => {
+  const box = ev.target;
+  if (!box.dataset || !box.dataset.facet) return;
+  const key = box.dataset.facet;
+  const values = new Set(state.filters[key] || []);
+  if (box.checked) values.add(box.dataset.value); else values.delete(box.dataset.value);
+  const filters = { ...state.filters };
+  if (values.size) filters[key] = [...values]; else delete filters[key];
+  state = { ...state, filters };
+  writeState(state, true);
+  run();
+});
+facetsBox.addEventListener("click", (ev) => {
+  const b = ev.target.closest && ev.target.closest("button.facet-more");
+  if (!b) return;
+  const key = b.dataset.facet;
+  expanded.add(key);
+  renderFacets(lastFacets);
+  // The button is gone: continue at the first value it revealed.
+  const next = facetsBox.querySelectorAll(`fieldset[data-facet="${key}"] input`)[SHOWN_VALUES];
+  if (next) next.focus();
+});
+moreButton.addEventListener("click", () => run(true));
 window.addEventListener("popstate", () => {
-  const q = new URL(location.href).searchParams.get("q") || "";
-  input.value = q;
-  run(q);
+  state = readState();
+  syncControls();
+  run();
 });
+// Start the engine early when the reader is about to type.
+input.addEventListener("focus", () => engine(), { once: true });
+
+syncControls();
+run();

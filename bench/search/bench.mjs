@@ -1,0 +1,183 @@
+// Allmende's search against Pagefind on the same built site (not a test: prints figures).
+//
+//   node bench/search/bench.mjs SITE_DIR [--queries de|en|both] [--no-throttle]
+//
+// SITE_DIR is the output of `allmende build` (e.g. public/ or target/bench/cat/public).
+// Pagefind (npm `pagefind`, installed into bench/search/node_modules by `npm ci` there) indexes
+// the same entry pages (SITE_DIR/{de,en}/software/<slug>/index.html) into SITE_DIR/pagefind/.
+// Both are served by one node server on 127.0.0.1 with gzip, as a CDN would; every visit is a
+// fresh browser context (cold HTTP cache) in Debian's Chromium, optionally throttled through
+// CDP Network.emulateNetworkConditions (150 ms latency, 1.6 Mbit/s down, 750 kbit/s up).
+import http from "node:http";
+import fs from "node:fs";
+import path from "node:path";
+import zlib from "node:zlib";
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const require = createRequire(path.join(HERE, "..", "..", "tests", "site", "package.json"));
+const { chromium } = require("playwright-core");
+
+const args = process.argv.slice(2);
+const site = path.resolve(args.find((a) => !a.startsWith("--")) || "public");
+const throttle = !args.includes("--no-throttle");
+
+// 20 fixed queries: German, English, compounds, typos, one-letter prefixes.
+const QUERIES = [
+  ["de", "Bürgerbeteiligung"], ["de", "Beteiligung"], ["de", "Buergerbeteiligung"], ["de", "Videokonferenz"],
+  ["de", "Verwaltung"], ["de", "Ratsinformationssystem"], ["de", "Dokumentenmanagement"], ["de", "Karten Geodaten"],
+  ["de", "Formular"], ["de", "Videokonferens"], ["de", "Verwaltnug"], ["de", "b"],
+  ["en", "participation"], ["en", "video conferencing"], ["en", "document management"], ["en", "open data portal"],
+  ["en", "citizen"], ["en", "partcipation"], ["en", "maps"], ["en", "v"],
+];
+
+const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css", ".wasm": "application/wasm", ".json": "application/json", ".svg": "image/svg+xml", ".bin": "application/octet-stream" };
+const INCOMPRESSIBLE = new Set([".png", ".jpg", ".webp", ".gif", ".pf_fragment", ".pf_index", ".pf_meta", ".pf_filter"]);
+const gzCache = new Map();
+
+function serve(root) {
+  const server = http.createServer((req, res) => {
+    let p = decodeURIComponent(new URL(req.url, "http://x").pathname);
+    let file = path.join(root, p);
+    if (!file.startsWith(root)) { res.writeHead(403).end(); return; }
+    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, "index.html");
+    if (!fs.existsSync(file)) { res.writeHead(404).end(); return; }
+    const ext = path.extname(file);
+    const headers = { "content-type": TYPES[ext] || "application/octet-stream", "cache-control": "no-cache" };
+    let body = fs.readFileSync(file);
+    // Pagefind's files are gzipped already; everything else is compressed as a CDN would.
+    if (!INCOMPRESSIBLE.has(ext) && /gzip/.test(req.headers["accept-encoding"] || "")) {
+      if (!gzCache.has(file)) gzCache.set(file, zlib.gzipSync(body, { level: 9 }));
+      body = gzCache.get(file);
+      headers["content-encoding"] = "gzip";
+    }
+    res.writeHead(200, headers).end(body);
+  });
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve({ server, url: `http://127.0.0.1:${server.address().port}` })));
+}
+
+function du(dir, filter = () => true) {
+  let bytes = 0, files = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!e.isFile()) continue;
+    const f = path.join(e.parentPath ?? e.path, e.name);
+    if (!filter(f)) continue;
+    bytes += fs.statSync(f).size;
+    files += 1;
+  }
+  return { bytes, files };
+}
+
+function pagefind() {
+  const bin = path.join(HERE, "node_modules", ".bin", "pagefind");
+  if (!fs.existsSync(bin)) execFileSync("npm", ["ci", "--no-audit", "--no-fund"], { cwd: HERE, stdio: "inherit" });
+  fs.rmSync(path.join(site, "pagefind"), { recursive: true, force: true });
+  const t = Date.now();
+  execFileSync(bin, ["--site", site, "--glob", "{de,en}/software/*/index.html", "--output-subdir", "pagefind"], { stdio: ["ignore", "ignore", "inherit"] });
+  const ms = Date.now() - t;
+  // A minimal search page: the same work as ours for first results (search, then the data
+  // of the first 10 hits, whose fragments hold title and excerpt).
+  fs.writeFileSync(path.join(site, "pagefind-search.html"), `<!doctype html><html lang="de"><meta charset="utf-8"><title>Pagefind</title><ul id="r"></ul>
+<script type="module">
+window.__pf = { firstResultsAt: null, error: null };
+const q = new URL(location.href).searchParams.get("q") || "";
+try {
+  const pf = await import("/pagefind/pagefind.js");
+  const lang = new URL(location.href).searchParams.get("lang") || "de";
+  const s = await pf.search(q);
+  const data = await Promise.all(s.results.slice(0, 10).map((r) => r.data()));
+  document.getElementById("r").innerHTML = data.map((d) => "<li><a href='" + d.url + "'>" + (d.meta.title || d.url) + "</a> " + d.excerpt + "</li>").join("");
+  window.__pf.total = s.results.length;
+  window.__pf.firstResultsAt = performance.now();
+  window.__pf.search = async (q) => { const t = performance.now(); const r = await pf.search(q); await Promise.all(r.results.slice(0, 10).map((x) => x.data())); return performance.now() - t; };
+} catch (e) { window.__pf.error = String(e); }
+</script></html>`);
+  return ms;
+}
+
+const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+async function visit(browser, base, url, ready, classify) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Network.enable");
+  await cdp.send("Network.setCacheDisabled", { cacheDisabled: false });
+  if (throttle) {
+    await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 150, downloadThroughput: 1.6e6 / 8, uploadThroughput: 750e3 / 8 });
+  }
+  const urls = new Map();
+  const sizes = { engine: [0, 0], data: [0, 0], page: [0, 0] };
+  cdp.on("Network.requestWillBeSent", (e) => urls.set(e.requestId, e.request.url));
+  cdp.on("Network.loadingFinished", (e) => {
+    const k = classify(urls.get(e.requestId) || "");
+    sizes[k][0] += 1;
+    sizes[k][1] += e.encodedDataLength;
+  });
+  await page.goto(base + url);
+  await page.waitForFunction(ready, null, { timeout: 120000 });
+  const result = await page.evaluate(() => {
+    const s = window.__search || window.__pf;
+    return { at: s.firstResultsAt, error: s.error, total: window.__search ? (document.getElementById("search-count").textContent) : s.total, stats: window.__search?.last?.stats, totals: window.__search?.last?.totals };
+  });
+  await page.waitForTimeout(100);
+  return { page, context, sizes, ...result };
+}
+
+function pct(xs, p) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+}
+
+const kb = (b) => (b / 1024).toFixed(1);
+
+async function main() {
+  if (!fs.existsSync(path.join(site, "search"))) throw new Error(`${site}/search missing: build the site with allmende build first`);
+  console.log(`site: ${site}  throttled: ${throttle ? "150 ms latency, 1.6 Mbit/s" : "no"}`);
+  const pfMs = pagefind();
+  const ours = du(path.join(site, "search"));
+  const pf = du(path.join(site, "pagefind"));
+  const engineFiles = fs.readdirSync(path.join(site, "assets", "search")).map((f) => path.join(site, "assets", "search", f));
+  const gz = (f) => zlib.gzipSync(fs.readFileSync(f), { level: 9 }).length;
+  console.log(`index: allmende ${ours.files} files ${kb(ours.bytes)} KiB | pagefind ${pf.files} files ${kb(pf.bytes)} KiB (indexing took ${pfMs} ms)`);
+  console.log(`engine (gzip -9): allmende ${engineFiles.map((f) => `${path.basename(f)} ${kb(gz(f))} KiB`).join(", ")}`);
+
+  const { server, url: base } = await serve(site);
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || "/usr/bin/chromium", args: ARGS });
+  const ourClass = (u) => (/\/assets\/search\/|\/assets\/search\.|engine\.|worker\./.test(u) ? "engine" : /\/search\/[^?]*\.bin$/.test(u) ? "data" : "page");
+  const pfClass = (u) => (/pagefind\.js|\.wasm|pagefind-entry|pagefind-highlight/.test(u) ? "engine" : /\/pagefind\//.test(u) ? "data" : "page");
+  const rows = [];
+  const warmOurs = [], warmPf = [], coldCompute = [];
+  for (const [lang, q] of QUERIES) {
+    const enc = encodeURIComponent(q);
+    const a = await visit(browser, base, `/${lang}/search/?q=${enc}`, () => window.__search && (window.__search.firstResultsAt !== null || window.__search.error), ourClass);
+    if (a.stats) coldCompute.push(a.stats.computeMs);
+    for (let i = 0; i < 5; i += 1) {
+      const t = await a.page.evaluate(async (qq) => { const m = await window.__search.ask({ q: qq }); return m.stats.computeMs; }, q);
+      warmOurs.push(t);
+    }
+    await a.context.close();
+    const b = await visit(browser, base, `/pagefind-search.html?q=${enc}&lang=${lang}`, () => window.__pf && (window.__pf.firstResultsAt !== null || window.__pf.error), pfClass);
+    for (let i = 0; i < 5 && !b.error; i += 1) warmPf.push(await b.page.evaluate((qq) => window.__pf.search(qq), q));
+    await b.context.close();
+    rows.push({
+      q: `${lang}:${q}`,
+      "ours ms": Math.round(a.at), "ours hits": (a.total || "").replace(/\D+/g, "") || a.error,
+      "ours eng KiB/req": `${kb(a.sizes.engine[1])}/${a.sizes.engine[0]}`, "ours data KiB/req": `${kb(a.sizes.data[1])}/${a.sizes.data[0]}`, "rounds": a.stats?.rounds,
+      // The page's CDP session does not see the worker's fetches: the worker counts them
+      // itself (decoded bytes: wasm + root + blocks).
+      "ours worker KiB/req": a.totals ? `${kb(a.totals.bytes)}/${a.totals.requests}` : "",
+      "pf ms": Math.round(b.at), "pf hits": b.total ?? b.error,
+      "pf eng KiB/req": `${kb(b.sizes.engine[1])}/${b.sizes.engine[0]}`, "pf data KiB/req": `${kb(b.sizes.data[1])}/${b.sizes.data[0]}`,
+    });
+  }
+  console.table(rows);
+  console.log(`warm query in the worker (search + facets + top 20), ms: p50 ${pct(warmOurs, 50).toFixed(2)} p95 ${pct(warmOurs, 95).toFixed(2)} | cold engine compute p50 ${pct(coldCompute, 50).toFixed(1)}`);
+  console.log(`pagefind warm search + data of 10, ms: p50 ${pct(warmPf, 50).toFixed(2)} p95 ${pct(warmPf, 95).toFixed(2)}`);
+  await browser.close();
+  server.close();
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });

@@ -1,0 +1,93 @@
+//! The search index of one language as the browser reads it: `allmende_search::build_index`
+//! writes a tantivy index, `allmende_search_wasm::pack` cuts it into a small root file and
+//! content-hashed 8 KiB blocks, and both land under `/search/`. Every name is derived from
+//! the bytes, so the files are immutable and a CDN may cache them forever; the search page
+//! names its root file. The same catalogue gives the same bytes.
+
+use super::facets::FACETS;
+use super::view::{Card, description};
+use crate::catalogue::Catalogue;
+use allmende_search::SearchDoc;
+use allmende_search_wasm::pack::RecordingDirectory;
+
+/// Published folder of the root files; each language's blocks are in `<DIR>/<lang>/`.
+pub const DIR: &str = "search";
+
+#[derive(Debug, thiserror::Error)]
+#[error("search index for `{lang}`: {message}")]
+pub struct SearchIndexError {
+    lang: String,
+    message: String,
+}
+
+/// The files to publish for one language.
+pub struct Published {
+    /// `search/root-<lang>-<hash>.bin`
+    pub root_path: String,
+    pub files: Vec<(String, Vec<u8>)>,
+}
+
+/// The documents of language `lang`: one per entry, in catalogue order.
+pub fn documents(cat: &Catalogue, cards: &[Card], lang: &str, default: &str) -> Vec<SearchDoc> {
+    let values = |key: &str, e: &crate::catalogue::Entry| -> Vec<String> {
+        FACETS
+            .iter()
+            .find(|f| f.key == key)
+            .map(|f| (f.values)(&e.code))
+            .unwrap_or_default()
+    };
+    let first = |v: Vec<String>| v.into_iter().next().unwrap_or_default();
+    cards
+        .iter()
+        .zip(&cat.entries)
+        .map(|(c, e)| {
+            let d = description(e, lang, default).map(|(_, d)| d);
+            SearchDoc {
+                slug: c.slug.clone(),
+                lang: lang.to_owned(),
+                name: c.name.clone(),
+                short_description: c.short.clone(),
+                features: d.map(|d| d.features.clone()).unwrap_or_default(),
+                long_description: d.map(|d| d.long_description.clone()).unwrap_or_default(),
+                logo: c.logo.clone(),
+                status: first(values("status", e)),
+                software_type: first(values("type", e)),
+                license: first(values("license", e)),
+                categories: values("category", e),
+                platforms: values("platform", e),
+                maintenance: first(values("maintenance", e)),
+                organisation: values("organisation", e).into_iter().next(),
+                audience: values("audience", e),
+                updated: c.updated.clone().or_else(|| c.release_date.clone()),
+                url: c.url.clone(),
+            }
+        })
+        .collect()
+}
+
+/// Builds, warms and packs the index of `docs` (all of one language).
+pub fn publish(docs: &[SearchDoc], lang: &str) -> Result<Published, SearchIndexError> {
+    let err = |message: String| SearchIndexError {
+        lang: lang.to_owned(),
+        message,
+    };
+    let (files, _) = allmende_search::index_files(docs).map_err(|e| err(e.to_string()))?;
+    let prefix = format!("{lang}/");
+    let files = files
+        .into_iter()
+        .filter_map(|(name, bytes)| name.strip_prefix(&prefix).map(|n| (n.to_owned(), bytes)));
+    let dir = RecordingDirectory::from_files(files);
+    allmende_search_wasm::pack::warm(&dir, lang).map_err(|e| err(e.to_string()))?;
+    // Blocks live per language: the two indexes share a few identical blocks, but one output
+    // path must have one writer.
+    let packed = dir.pack(&format!("{lang}/"));
+    let root_hash = &blake3::hash(&packed.root).to_hex()[..10];
+    let root_path = format!("{DIR}/root-{lang}-{root_hash}.bin");
+    let mut files: Vec<(String, Vec<u8>)> = packed
+        .blocks
+        .into_iter()
+        .map(|(name, bytes)| (format!("{DIR}/{name}"), bytes))
+        .collect();
+    files.push((root_path.clone(), packed.root));
+    Ok(Published { root_path, files })
+}

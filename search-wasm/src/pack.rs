@@ -1,0 +1,258 @@
+//! Native side: turns a tantivy index directory into a root file and content-hashed blocks.
+//!
+//! The hot ranges are found by doing what the browser does before its first query — open the
+//! index, a reader and a searcher, and run a query that matches nothing with every facet — on a
+//! directory that records every read. Those reads (small: `meta.json`, footers, dictionary
+//! indexes, column headers) go into the root file; everything else stays in blocks.
+
+use crate::root::{self, FileEntry, HotRange, Manifest};
+use std::collections::{BTreeMap, BTreeSet};
+use std::io;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
+use tantivy::HasLen;
+use tantivy::directory::error::{DeleteError, LockError, OpenReadError, OpenWriteError};
+use tantivy::directory::{
+    Directory, DirectoryLock, FileHandle, Lock, OwnedBytes, WatchCallback, WatchHandle, WritePtr,
+};
+
+/// Blocks of 8 KiB: small enough that a query's scattered reads fetch little it does not use,
+/// large enough that a posting list or a stored-document block is one or two requests.
+pub const BLOCK_SIZE: usize = 8 * 1024;
+
+/// A read-only index in memory that notes every byte range read from it.
+#[derive(Debug, Clone)]
+pub struct RecordingDirectory {
+    files: Arc<BTreeMap<PathBuf, OwnedBytes>>,
+    reads: Arc<Mutex<BTreeMap<PathBuf, Vec<Range<usize>>>>>,
+}
+
+impl RecordingDirectory {
+    /// Loads the files of an index directory (skipping tantivy's lock and bookkeeping files,
+    /// which a reader never needs).
+    pub fn load(dir: &Path) -> io::Result<RecordingDirectory> {
+        let mut files = BTreeMap::new();
+        for entry in std::fs::read_dir(dir)? {
+            let entry = entry?;
+            if !entry.file_type()?.is_file() {
+                continue;
+            }
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with('.') || name.ends_with(".lock") {
+                continue;
+            }
+            files.insert(
+                PathBuf::from(name.as_ref()),
+                OwnedBytes::new(std::fs::read(entry.path())?),
+            );
+        }
+        Ok(RecordingDirectory {
+            files: Arc::new(files),
+            reads: Arc::default(),
+        })
+    }
+
+    /// An index given as file name → bytes (as `allmende_search::index_files` returns one
+    /// language's files).
+    pub fn from_files(files: impl IntoIterator<Item = (String, Vec<u8>)>) -> RecordingDirectory {
+        RecordingDirectory {
+            files: Arc::new(
+                files
+                    .into_iter()
+                    .map(|(name, bytes)| (PathBuf::from(name), OwnedBytes::new(bytes)))
+                    .collect(),
+            ),
+            reads: Arc::default(),
+        }
+    }
+
+    fn note(&self, path: &Path, range: Range<usize>) {
+        let mut reads = self.reads.lock().unwrap_or_else(PoisonError::into_inner);
+        reads.entry(path.to_path_buf()).or_default().push(range);
+    }
+
+    /// Packs the files into a root file (with every range read so far as hot data) and blocks
+    /// named `<prefix><blake3 of the block, 16 hex>.bin`. Identical blocks share one name.
+    pub fn pack(&self, prefix: &str) -> Packed {
+        let reads = self.reads.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut files = Vec::new();
+        let mut blocks = BTreeMap::new();
+        let mut hot = Vec::new();
+        let mut data = Vec::new();
+        for (i, (path, bytes)) in self.files.iter().enumerate() {
+            let mut names = Vec::new();
+            for chunk in bytes.as_slice().chunks(BLOCK_SIZE) {
+                let name = format!("{prefix}{}.bin", &blake3::hash(chunk).to_hex()[..16]);
+                blocks.entry(name.clone()).or_insert_with(|| chunk.to_vec());
+                names.push(name);
+            }
+            files.push(FileEntry {
+                path: path.to_string_lossy().into_owned(),
+                len: bytes.len(),
+                blocks: names,
+            });
+            for r in merge(reads.get(path).map(Vec::as_slice).unwrap_or(&[])) {
+                hot.push(HotRange {
+                    file: i,
+                    start: r.start,
+                    len: r.len(),
+                    data: data.len(),
+                });
+                data.extend_from_slice(&bytes.as_slice()[r]);
+            }
+        }
+        let manifest = Manifest {
+            version: root::VERSION,
+            block_size: BLOCK_SIZE,
+            files,
+            hot,
+        };
+        Packed {
+            root: root::encode(&manifest, &data),
+            blocks,
+        }
+    }
+}
+
+/// Does what the browser does before any query reads data, so those reads (all small) go into
+/// the root file: open the index, a reader and a searcher, and open what every query opens —
+/// each text field's term dictionary (its block index) and the facet and sort columns' handles.
+pub fn warm(dir: &RecordingDirectory, lang: &str) -> tantivy::Result<()> {
+    let index = tantivy::Index::open(dir.clone())?;
+    allmende_search::analysis::register(&index, lang);
+    let reader: tantivy::IndexReader = index
+        .reader_builder()
+        .reload_policy(tantivy::ReloadPolicy::Manual)
+        .try_into()?;
+    let searcher = reader.searcher();
+    let schema = index.schema();
+    for segment in searcher.segment_readers() {
+        for (name, _) in allmende_search::schema::TEXT_FIELDS {
+            segment.inverted_index(schema.get_field(name)?)?;
+        }
+        let fast = segment.fast_fields();
+        for name in allmende_search::FACET_KEYS
+            .iter()
+            .chain(&["name_sort", "updated"])
+        {
+            fast.dynamic_column_handles(name)?;
+        }
+    }
+    Ok(())
+}
+
+/// A packed index: the root file and the blocks by published name.
+#[derive(Debug)]
+pub struct Packed {
+    pub root: Vec<u8>,
+    pub blocks: BTreeMap<String, Vec<u8>>,
+}
+
+/// Sorted, non-overlapping union of the ranges (adjacent ones joined).
+fn merge(ranges: &[Range<usize>]) -> Vec<Range<usize>> {
+    let set: BTreeSet<(usize, usize)> = ranges
+        .iter()
+        .filter(|r| !r.is_empty())
+        .map(|r| (r.start, r.end))
+        .collect();
+    let mut out: Vec<Range<usize>> = Vec::new();
+    for (start, end) in set {
+        match out.last_mut() {
+            Some(last) if start <= last.end => last.end = last.end.max(end),
+            _ => out.push(start..end),
+        }
+    }
+    out
+}
+
+#[derive(Debug)]
+struct RecordingFile {
+    dir: RecordingDirectory,
+    path: PathBuf,
+    bytes: OwnedBytes,
+}
+
+impl HasLen for RecordingFile {
+    fn len(&self) -> usize {
+        self.bytes.len()
+    }
+}
+
+impl FileHandle for RecordingFile {
+    fn read_bytes(&self, range: Range<usize>) -> io::Result<OwnedBytes> {
+        if range.start > range.end || range.end > self.bytes.len() {
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                format!("read {range:?} past the end of {}", self.path.display()),
+            ));
+        }
+        self.dir.note(&self.path, range.clone());
+        Ok(self.bytes.slice(range))
+    }
+}
+
+fn read_only(path: &Path) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::PermissionDenied,
+        format!("{}: packing reads the index only", path.display()),
+    )
+}
+
+impl Directory for RecordingDirectory {
+    fn get_file_handle(&self, path: &Path) -> Result<Arc<dyn FileHandle>, OpenReadError> {
+        let bytes = self
+            .files
+            .get(path)
+            .ok_or_else(|| OpenReadError::FileDoesNotExist(path.to_path_buf()))?;
+        Ok(Arc::new(RecordingFile {
+            dir: self.clone(),
+            path: path.to_path_buf(),
+            bytes: bytes.clone(),
+        }))
+    }
+
+    fn delete(&self, path: &Path) -> Result<(), DeleteError> {
+        Err(DeleteError::IoError {
+            io_error: Arc::new(read_only(path)),
+            filepath: path.to_path_buf(),
+        })
+    }
+
+    fn exists(&self, path: &Path) -> Result<bool, OpenReadError> {
+        Ok(self.files.contains_key(path))
+    }
+
+    fn open_write(&self, path: &Path) -> Result<WritePtr, OpenWriteError> {
+        Err(OpenWriteError::IoError {
+            io_error: Arc::new(read_only(path)),
+            filepath: path.to_path_buf(),
+        })
+    }
+
+    fn atomic_read(&self, path: &Path) -> Result<Vec<u8>, OpenReadError> {
+        let bytes = self
+            .files
+            .get(path)
+            .ok_or_else(|| OpenReadError::FileDoesNotExist(path.to_path_buf()))?;
+        self.note(path, 0..bytes.len());
+        Ok(bytes.as_slice().to_vec())
+    }
+
+    fn atomic_write(&self, path: &Path, _data: &[u8]) -> io::Result<()> {
+        Err(read_only(path))
+    }
+
+    fn sync_directory(&self) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn acquire_lock(&self, _lock: &Lock) -> Result<DirectoryLock, LockError> {
+        Ok(DirectoryLock::from(Box::new(())))
+    }
+
+    fn watch(&self, _cb: WatchCallback) -> tantivy::Result<WatchHandle> {
+        Ok(WatchHandle::empty())
+    }
+}

@@ -1,0 +1,172 @@
+//! The root file: the one small file a browser loads before its first query.
+//!
+//! Layout: `ALMS` (4 bytes), the manifest's length (u32, little endian), the manifest as JSON,
+//! then the bytes of the hot ranges back to back. The manifest lists every index file with its
+//! length and the content-hashed names of its fixed-size blocks, and where each hot range (what
+//! opening the index reads: `meta.json`, footers, term-dictionary indexes, column headers) sits
+//! in the data part. Everything else is fetched block by block when a query touches it.
+
+use serde::{Deserialize, Serialize};
+
+pub const MAGIC: &[u8; 4] = b"ALMS";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// Format version; a reader refuses any other.
+    pub version: u32,
+    /// Size of every block but a file's last.
+    pub block_size: usize,
+    pub files: Vec<FileEntry>,
+    /// Ranges served from the root file itself.
+    pub hot: Vec<HotRange>,
+}
+
+pub const VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FileEntry {
+    /// Path inside the tantivy index directory (`meta.json`, `<segment>.idx`, …).
+    pub path: String,
+    pub len: usize,
+    /// Published name (relative to the root file's folder) of each block, in order.
+    pub blocks: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HotRange {
+    /// Index into [`Manifest::files`].
+    pub file: usize,
+    pub start: usize,
+    pub len: usize,
+    /// Offset of the bytes in the root file's data part.
+    pub data: usize,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RootError {
+    #[error("not a search root file (missing ALMS header); rebuild the site with `allmende build`")]
+    Magic,
+    #[error(
+        "search root file is truncated or its manifest is invalid ({0}); rebuild the site with `allmende build`"
+    )]
+    Manifest(String),
+    #[error(
+        "search root file has format version {found}, this engine reads {VERSION}; rebuild the site so engine and index match"
+    )]
+    Version { found: u32 },
+}
+
+/// Serialises a root file.
+pub fn encode(manifest: &Manifest, data: &[u8]) -> Vec<u8> {
+    let json = serde_json::to_vec(manifest).expect("a manifest always serialises");
+    let mut out = Vec::with_capacity(8 + json.len() + data.len());
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&(json.len() as u32).to_le_bytes());
+    out.extend_from_slice(&json);
+    out.extend_from_slice(data);
+    out
+}
+
+/// Splits a root file into its manifest and the offset where the data part starts, checking
+/// that every hot range lies inside the data and every file's block list fits its length.
+pub fn decode(bytes: &[u8]) -> Result<(Manifest, usize), RootError> {
+    if bytes.len() < 8 || &bytes[..4] != MAGIC {
+        return Err(RootError::Magic);
+    }
+    let json_len = u32::from_le_bytes([bytes[4], bytes[5], bytes[6], bytes[7]]) as usize;
+    let json = bytes
+        .get(8..8 + json_len)
+        .ok_or_else(|| RootError::Manifest("manifest longer than the file".into()))?;
+    let manifest: Manifest =
+        serde_json::from_slice(json).map_err(|e| RootError::Manifest(e.to_string()))?;
+    if manifest.version != VERSION {
+        return Err(RootError::Version {
+            found: manifest.version,
+        });
+    }
+    if manifest.block_size == 0 {
+        return Err(RootError::Manifest("block size 0".into()));
+    }
+    let data_start = 8 + json_len;
+    let data_len = bytes.len() - data_start;
+    for f in &manifest.files {
+        if f.blocks.len() != f.len.div_ceil(manifest.block_size) {
+            return Err(RootError::Manifest(format!(
+                "{} lists {} blocks for {} bytes",
+                f.path,
+                f.blocks.len(),
+                f.len
+            )));
+        }
+    }
+    for h in &manifest.hot {
+        let file_ok = manifest
+            .files
+            .get(h.file)
+            .is_some_and(|f| h.start.checked_add(h.len).is_some_and(|end| end <= f.len));
+        let data_ok = h.data.checked_add(h.len).is_some_and(|end| end <= data_len);
+        if !file_ok || !data_ok {
+            return Err(RootError::Manifest(format!(
+                "hot range {}+{} of file {} out of bounds",
+                h.start, h.len, h.file
+            )));
+        }
+    }
+    Ok((manifest, data_start))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Vec<u8> {
+        let m = Manifest {
+            version: VERSION,
+            block_size: 4,
+            files: vec![FileEntry {
+                path: "a.idx".into(),
+                len: 9,
+                blocks: vec!["x.bin".into(), "y.bin".into(), "z.bin".into()],
+            }],
+            hot: vec![HotRange {
+                file: 0,
+                start: 7,
+                len: 2,
+                data: 0,
+            }],
+        };
+        encode(&m, b"hi")
+    }
+
+    #[test]
+    fn round_trip() {
+        let bytes = sample();
+        let (m, start) = decode(&bytes).unwrap();
+        assert_eq!(&bytes[start..], b"hi");
+        assert_eq!(m.files[0].blocks.len(), 3);
+    }
+
+    #[test]
+    fn every_truncation_is_an_error_not_a_panic() {
+        let bytes = sample();
+        for n in 0..bytes.len() - 2 {
+            assert!(decode(&bytes[..n]).is_err(), "prefix of {n} bytes accepted");
+        }
+    }
+
+    #[test]
+    fn out_of_range_hot_data_and_wrong_block_counts_are_refused() {
+        let bytes = sample();
+        let (mut m, start) = decode(&bytes).unwrap();
+        let data = &bytes[start..];
+        m.hot[0].len = 3;
+        assert!(decode(&encode(&m, data)).is_err());
+        m.hot[0].len = 2;
+        m.files[0].blocks.pop();
+        assert!(decode(&encode(&m, data)).is_err());
+        m.files[0].blocks.push("z.bin".into());
+        m.version = VERSION + 1;
+        let e = decode(&encode(&m, data)).unwrap_err();
+        assert!(e.to_string().contains("rebuild"));
+    }
+}

@@ -1,0 +1,251 @@
+//! The browser's path, natively: pack an index into root + blocks, answer queries through the
+//! lazy directory with the fetch-and-retry loop the worker runs, and compare every answer with
+//! the search over the index on disk.
+
+use allmende_search::{SearchDoc, SearchRequest, Sort};
+use allmende_search_wasm::engine::{Engine, Outcome};
+use allmende_search_wasm::pack::{Packed, RecordingDirectory};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+fn doc(
+    i: usize,
+    name: &str,
+    short: &str,
+    features: &[&str],
+    category: &str,
+    status: &str,
+) -> SearchDoc {
+    SearchDoc {
+        slug: format!("entry-{i:03}"),
+        lang: "de".into(),
+        name: name.into(),
+        short_description: short.into(),
+        features: features.iter().map(|s| s.to_string()).collect(),
+        long_description: format!(
+            "{short} Ausführliche Beschreibung Nummer {i} mit Verwaltung und Bürgerservice."
+        ),
+        logo: None,
+        status: status.into(),
+        software_type: "standalone/web".into(),
+        license: if i % 2 == 0 {
+            "EUPL-1.2"
+        } else {
+            "AGPL-3.0-or-later"
+        }
+        .into(),
+        categories: vec![category.into()],
+        platforms: vec!["web".into()],
+        maintenance: "community".into(),
+        organisation: Some(format!("Stadt {}", i % 7)),
+        audience: vec!["municipalities".into()],
+        updated: Some(format!("2025-{:02}-01", 1 + i % 12)),
+        url: format!("/de/software/entry-{i:03}/"),
+    }
+}
+
+fn corpus() -> Vec<SearchDoc> {
+    let base = [
+        (
+            "Bürgerbeteiligungsplattform Decidim",
+            "Plattform für Bürgerbeteiligung und Abstimmungen",
+            &["Umfragen", "Abstimmungen"][..],
+            "e-participation",
+            "stable",
+        ),
+        (
+            "Videokonferenz Jitsi",
+            "Videokonferenzen im Browser ohne Anmeldung",
+            &["Bildschirmfreigabe"][..],
+            "video-conferencing",
+            "stable",
+        ),
+        (
+            "Ratsinformationssystem",
+            "Sitzungen, Vorlagen und Beschlüsse des Gemeinderats",
+            &["Tagesordnung"][..],
+            "document-management",
+            "beta",
+        ),
+        (
+            "Formularserver",
+            "Online-Formulare für Verwaltungsleistungen",
+            &["Formulardesigner", "Bezahlfunktion"][..],
+            "forms",
+            "development",
+        ),
+        (
+            "Geoportal",
+            "Karten und Geodaten der Kommune veröffentlichen",
+            &["Kartendienste"][..],
+            "geographic-information-systems",
+            "stable",
+        ),
+    ];
+    (0..300)
+        .map(|i| {
+            let (n, s, f, c, st) = base[i % base.len()];
+            doc(i, &format!("{n} {i}"), s, f, c, st)
+        })
+        .collect()
+}
+
+struct Built {
+    _dir: Scratch,
+    native: allmende_search::tantivy::Index,
+    packed: Packed,
+}
+
+struct Scratch(PathBuf);
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn build(tag: &str) -> Built {
+    let dir = std::env::temp_dir().join(format!("allmende-lazy-test-{}-{tag}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    allmende_search::build_index(&corpus(), &dir).expect("index builds");
+    let native = allmende_search::open_index(&dir.join("de")).expect("index opens");
+    let rec = RecordingDirectory::load(&dir.join("de")).expect("files load");
+    allmende_search_wasm::pack::warm(&rec, "de").expect("warm-up");
+    let packed = rec.pack("");
+    Built {
+        _dir: Scratch(dir),
+        native,
+        packed,
+    }
+}
+
+/// Runs `request` the way the worker does; returns the response, round trips and block bytes.
+fn lazily(
+    engine: &Engine,
+    blocks: &BTreeMap<String, Vec<u8>>,
+    request: &SearchRequest,
+) -> (allmende_search::SearchResponse, usize, usize) {
+    let mut rounds = 0;
+    let mut bytes = 0;
+    loop {
+        match engine.attempt(request).expect("attempt") {
+            Outcome::Done(r) => return (r, rounds, bytes),
+            Outcome::Need(ids) => {
+                rounds += 1;
+                assert!(rounds <= 6, "{request:?} needs more than 6 round trips");
+                for id in ids {
+                    let name = engine.directory().block_name(id).unwrap().to_owned();
+                    let b = blocks[&name].clone();
+                    bytes += b.len();
+                    assert!(engine.directory().add_block(id, b));
+                }
+            }
+        }
+    }
+}
+
+fn requests() -> Vec<SearchRequest> {
+    let r = |q: &str| SearchRequest {
+        q: q.into(),
+        lang: "de".into(),
+        ..SearchRequest::default()
+    };
+    let mut filtered = r("plattform");
+    filtered
+        .filters
+        .insert("status".into(), vec!["stable".into()]);
+    let mut by_name = r("verwaltung ");
+    by_name.sort = Sort::Name;
+    let mut by_update = r("formular");
+    by_update.sort = Sort::Updated;
+    let mut page2 = r("karten ");
+    page2.offset = 10;
+    vec![
+        r("Beteiligung "),
+        r("Buergerbeteiligung "),
+        r("videokonferenz"),
+        r("Videokonferens "),
+        r("v"),
+        r("ratsinfo"),
+        r("nichtsdergleichen "),
+        filtered,
+        by_name,
+        by_update,
+        page2,
+    ]
+}
+
+#[test]
+fn lazy_answers_equal_native_answers() {
+    let b = build("equal");
+    for request in requests() {
+        // A fresh engine per request: every query starts cold.
+        let engine =
+            Engine::open(b.packed.root.clone(), "de").expect("engine opens from the root alone");
+        let (lazy, rounds, bytes) = lazily(&engine, &b.packed.blocks, &request);
+        let native = allmende_search::search(&b.native, &request).unwrap();
+        assert_eq!(lazy, native, "{request:?}");
+        eprintln!(
+            "{:?}: {} hits of {}, {rounds} round trips, {bytes} bytes",
+            request.q,
+            lazy.hits.len(),
+            lazy.total
+        );
+        assert!(rounds <= 3, "{request:?}: {rounds} round trips");
+    }
+}
+
+#[test]
+fn a_warm_engine_fetches_nothing_twice() {
+    let b = build("warm");
+    let engine = Engine::open(b.packed.root.clone(), "de").unwrap();
+    for request in requests() {
+        lazily(&engine, &b.packed.blocks, &request);
+        let (_, rounds, _) = lazily(&engine, &b.packed.blocks, &request);
+        assert_eq!(rounds, 0, "{request:?} fetched again");
+    }
+}
+
+#[test]
+fn packing_is_deterministic_and_blocks_are_named_by_content() {
+    let a = build("det-a");
+    let b = build("det-b");
+    assert_eq!(a.packed.root, b.packed.root);
+    assert_eq!(a.packed.blocks, b.packed.blocks);
+    for (name, bytes) in &a.packed.blocks {
+        assert_eq!(
+            name,
+            &format!("{}.bin", &blake3::hash(bytes).to_hex()[..16])
+        );
+        assert!(bytes.len() <= allmende_search_wasm::pack::BLOCK_SIZE);
+    }
+}
+
+#[test]
+fn a_wrong_block_is_refused() {
+    let b = build("wrong");
+    let engine = Engine::open(b.packed.root.clone(), "de").unwrap();
+    let request = SearchRequest {
+        q: "plattform".into(),
+        ..SearchRequest::default()
+    };
+    let Outcome::Need(ids) = engine.attempt(&request).unwrap() else {
+        panic!("a cold query needs blocks")
+    };
+    assert!(
+        !engine.directory().add_block(ids[0], vec![0; 3]),
+        "a truncated block must be refused"
+    );
+}
+
+#[test]
+fn a_damaged_root_is_reported() {
+    let b = build("damaged");
+    let mut root = b.packed.root.clone();
+    root[0] = b'X';
+    let e = Engine::open(root, "de").err().expect("must fail");
+    assert!(e.to_string().contains("rebuild"), "{e}");
+    let e = Engine::open(b.packed.root[..20].to_vec(), "de")
+        .err()
+        .expect("must fail");
+    assert!(e.to_string().contains("rebuild"), "{e}");
+}

@@ -1,0 +1,189 @@
+//! German compound words. "Bürgerbeteiligungsplattform" should be found by "Beteiligung"
+//! and by "Plattform". At index time we split compounds into words the corpus itself uses
+//! on their own (its vocabulary is the dictionary) and index the parts and every run of
+//! adjacent parts next to the whole word. Queries need no dictionary: a query word is
+//! stemmed and meets the indexed part. Measured against character n-grams (see README):
+//! parts add few terms and keep each query to a handful of short posting lists.
+
+use std::collections::{BTreeSet, HashMap};
+
+/// Shortest word accepted as a compound part: shorter ones ("amt", "rat") split too many
+/// unrelated words.
+const MIN_PART: usize = 4;
+/// Words shorter than this are not split.
+const MIN_COMPOUND: usize = 8;
+/// German linking elements (Fugenelemente) allowed between parts, longest first.
+const LINKS: [&str; 7] = ["es", "en", "er", "ns", "s", "n", "e"];
+
+/// The vocabulary compounds are split against: folded words of the corpus and their stems.
+#[derive(Debug, Default, Clone)]
+pub struct Dictionary {
+    words: BTreeSet<String>,
+}
+
+impl Dictionary {
+    pub fn insert(&mut self, word: &str) {
+        if word.chars().count() >= MIN_PART && word.chars().all(char::is_alphabetic) {
+            self.words.insert(word.to_owned());
+        }
+    }
+
+    pub fn contains(&self, word: &str) -> bool {
+        self.words.contains(word)
+    }
+
+    pub fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+
+    /// The parts of a folded `word` and the runs of adjacent parts, without the word itself.
+    /// Empty when the word is no compound of known words. When no complete split exists,
+    /// the longest known head (last part, which carries the meaning in German) and the
+    /// longest known first part are returned.
+    pub fn split(&self, word: &str) -> Vec<String> {
+        if word.chars().count() < MIN_COMPOUND || !word.chars().all(char::is_alphabetic) {
+            return Vec::new();
+        }
+        let mut memo = HashMap::new();
+        let mut out = BTreeSet::new();
+        if let Some(coarse) = self.segment(word, 0, &mut memo)
+            && coarse.len() > 1
+        {
+            // Long parts win the first split; parts that are compounds themselves are split
+            // again ("burgerbeteiligung" → "burger", "beteiligung").
+            let parts: Vec<(usize, usize)> = coarse
+                .into_iter()
+                .flat_map(|(s, e)| self.refine(word, s, e))
+                .collect();
+            // Every run of adjacent parts, e.g. "beteiligungsplattform" in
+            // "burgerbeteiligungsplattform", so a query that is itself a shorter compound matches.
+            for i in 0..parts.len() {
+                for j in i..parts.len() {
+                    if i == 0 && j == parts.len() - 1 {
+                        continue;
+                    }
+                    out.insert(word[parts[i].0..parts[j].1].to_owned());
+                }
+            }
+        } else {
+            let len = word.len();
+            let head = (1..len)
+                .filter(|&i| word.is_char_boundary(i) && len - i > MIN_PART && i >= 3)
+                .find(|&i| self.contains(&word[i..]));
+            if let Some(i) = head {
+                out.insert(word[i..].to_owned());
+            }
+            let first = (1..len)
+                .rev()
+                .filter(|&j| word.is_char_boundary(j) && j > MIN_PART && len - j >= 3)
+                .find(|&j| self.contains(&word[..j]));
+            if let Some(j) = first {
+                out.insert(word[..j].to_owned());
+            }
+        }
+        out.into_iter().collect()
+    }
+
+    fn refine(&self, word: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
+        let part = &word[start..end];
+        match self.segment(part, 0, &mut HashMap::new()) {
+            Some(sub) if sub.len() > 1 => sub
+                .into_iter()
+                .flat_map(|(s, e)| self.refine(word, start + s, start + e))
+                .collect(),
+            _ => vec![(start, end)],
+        }
+    }
+
+    /// Splits `word[start..]` into known parts (byte ranges, links excluded), preferring long
+    /// parts; `None` if impossible.
+    fn segment(
+        &self,
+        word: &str,
+        start: usize,
+        memo: &mut HashMap<usize, Option<Vec<(usize, usize)>>>,
+    ) -> Option<Vec<(usize, usize)>> {
+        if start == word.len() {
+            return Some(Vec::new());
+        }
+        if let Some(known) = memo.get(&start) {
+            return known.clone();
+        }
+        let mut found = None;
+        let ends: Vec<usize> = (start + 1..=word.len())
+            .rev()
+            .filter(|&e| word.is_char_boundary(e))
+            .collect();
+        'ends: for end in ends {
+            if word[start..end].chars().count() < MIN_PART {
+                break;
+            }
+            // The whole word is not a split of itself.
+            if start == 0 && end == word.len() {
+                continue;
+            }
+            if !self.contains(&word[start..end]) {
+                continue;
+            }
+            for link in std::iter::once("").chain(LINKS) {
+                if !word[end..].starts_with(link) {
+                    continue;
+                }
+                if let Some(rest) = self.segment(word, end + link.len(), memo) {
+                    let mut parts = vec![(start, end)];
+                    parts.extend(rest);
+                    found = Some(parts);
+                    break 'ends;
+                }
+            }
+        }
+        memo.insert(start, found.clone());
+        found
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dict(words: &[&str]) -> Dictionary {
+        let mut d = Dictionary::default();
+        for w in words {
+            d.insert(w);
+        }
+        d
+    }
+
+    #[test]
+    fn splits_with_linking_s() {
+        let d = dict(&["burger", "beteiligung", "plattform", "burgerbeteiligung"]);
+        let parts = d.split("burgerbeteiligungsplattform");
+        for p in [
+            "burger",
+            "beteiligung",
+            "plattform",
+            "burgerbeteiligung",
+            "beteiligungsplattform",
+        ] {
+            assert!(parts.iter().any(|x| x == p), "{p} missing in {parts:?}");
+        }
+        assert!(!parts.iter().any(|x| x == "burgerbeteiligungsplattform"));
+    }
+
+    #[test]
+    fn unknown_first_part_keeps_the_head() {
+        let d = dict(&["plattform"]);
+        assert_eq!(d.split("xyzqplattform"), vec!["plattform".to_owned()]);
+    }
+
+    #[test]
+    fn short_and_unknown_words_stay_whole() {
+        let d = dict(&["rath", "haus"]);
+        assert!(d.split("rathaus").is_empty());
+        assert!(d.split("abcdefghijk").is_empty());
+    }
+}

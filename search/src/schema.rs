@@ -1,0 +1,96 @@
+//! The one index schema, shared by the indexer and the reader. Chosen so a query touches
+//! few bytes: text fields keep term frequencies but no positions (phrase syntax is not
+//! offered), the document store holds only what a hit shows, and facets and sort keys are
+//! fast (columnar) fields read per matching document.
+
+use crate::Error;
+use crate::analysis::Lang;
+use crate::model::FACET_KEYS;
+use tantivy::schema::{FAST, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
+
+/// Searchable text fields with their boosts: name ≫ short description ≫ features ≫ long
+/// description. BM25 scores are multiplied by these.
+pub const TEXT_FIELDS: [(&str, f32); 4] = [
+    ("name", 8.0),
+    ("short", 4.0),
+    ("features", 2.0),
+    ("long", 1.0),
+];
+
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    pub slug: Field,
+    pub url: Field,
+    pub logo: Field,
+    /// Same order as [`TEXT_FIELDS`].
+    pub text: [Field; 4],
+    pub name_sort: Field,
+    pub updated: Field,
+    /// Same order as [`FACET_KEYS`].
+    pub facets: [Field; 8],
+}
+
+/// The schema of the index of language `code`.
+pub fn schema(code: &str) -> Schema {
+    let mut b = Schema::builder();
+    let stored_only = TextOptions::default().set_stored();
+    b.add_text_field("slug", stored_only.clone());
+    b.add_text_field("url", stored_only.clone());
+    b.add_text_field("logo", stored_only);
+    let indexing = TextFieldIndexing::default()
+        .set_tokenizer(&Lang::tokenizer_name(code))
+        .set_index_option(IndexRecordOption::WithFreqs);
+    for (name, _) in TEXT_FIELDS {
+        let mut opts = TextOptions::default().set_indexing_options(indexing.clone());
+        // Name and short description make the hit and its snippet.
+        if name == "name" || name == "short" {
+            opts = opts.set_stored();
+        }
+        b.add_text_field(name, opts);
+    }
+    b.add_text_field("name_sort", TextOptions::default().set_fast("raw"));
+    b.add_u64_field("updated", FAST);
+    for key in FACET_KEYS {
+        b.add_text_field(key, TextOptions::default().set_fast("raw"));
+    }
+    b.build()
+}
+
+pub fn fields(schema: &Schema) -> Result<Fields, Error> {
+    let f = |name: &str| {
+        schema
+            .get_field(name)
+            .map_err(|_| Error::Schema(format!("field `{name}` missing")))
+    };
+    Ok(Fields {
+        slug: f("slug")?,
+        url: f("url")?,
+        logo: f("logo")?,
+        text: [f("name")?, f("short")?, f("features")?, f("long")?],
+        name_sort: f("name_sort")?,
+        updated: f("updated")?,
+        facets: [
+            f(FACET_KEYS[0])?,
+            f(FACET_KEYS[1])?,
+            f(FACET_KEYS[2])?,
+            f(FACET_KEYS[3])?,
+            f(FACET_KEYS[4])?,
+            f(FACET_KEYS[5])?,
+            f(FACET_KEYS[6])?,
+            f(FACET_KEYS[7])?,
+        ],
+    })
+}
+
+/// `2026-03-01…` → 20260301; anything else sorts last (0).
+pub fn date_key(date: Option<&str>) -> u64 {
+    date.and_then(|d| d.get(..10))
+        .filter(|d| d.as_bytes().get(4) == Some(&b'-') && d.as_bytes().get(7) == Some(&b'-'))
+        .and_then(|d| d.replace('-', "").parse().ok())
+        .unwrap_or(0)
+}
+
+/// Sort key of a name: folded, lower case, so "Öffentlich" sorts with "O".
+pub fn name_key(name: &str, code: &str) -> String {
+    crate::analysis::fold::fold(name, Lang::of(code).folding)
+}

@@ -1,0 +1,157 @@
+//! Answering a [`SearchRequest`] from an open index. Reads only: no threads, no writes, so
+//! the same code runs in the browser.
+
+use crate::Error;
+use crate::collect::FacetCollector;
+use crate::model::{FACET_KEYS, Hit, SearchRequest, SearchResponse, Sort};
+use crate::query::{self, QueryTerm};
+use crate::schema::{self, Fields};
+use crate::snippet::highlight;
+use std::collections::BTreeMap;
+use tantivy::collector::TopDocs;
+use tantivy::query::Query;
+use tantivy::schema::Value;
+use tantivy::{DocAddress, Index, Order, Searcher, TantivyDocument};
+
+/// Most hits one request may ask for.
+pub const MAX_LIMIT: usize = 100;
+
+pub fn search(index: &Index, req: &SearchRequest) -> Result<SearchResponse, Error> {
+    let mut filters = vec![Vec::new(); FACET_KEYS.len()];
+    for (key, values) in &req.filters {
+        let Some(i) = FACET_KEYS.iter().position(|k| k == key) else {
+            return Err(Error::Input(format!(
+                "unknown facet `{key}`; use one of {}",
+                FACET_KEYS.join(", ")
+            )));
+        };
+        filters[i] = values.clone();
+    }
+    let limit = req.limit.clamp(1, MAX_LIMIT);
+    let f = schema::fields(&index.schema())?;
+    // Reading only; the reader never reloads on its own (no watcher thread in wasm).
+    let reader = index
+        .reader_builder()
+        .reload_policy(tantivy::ReloadPolicy::Manual)
+        .try_into()?;
+    let searcher = reader.searcher();
+    let terms = query::analyze(&req.q, &req.lang);
+    let mut page = run(
+        &searcher,
+        &query::build(&terms, &f, true),
+        req,
+        &terms,
+        &filters,
+        limit,
+    )?;
+    if page.0 == 0 && terms.len() > 1 {
+        page = run(
+            &searcher,
+            &query::build(&terms, &f, false),
+            req,
+            &terms,
+            &filters,
+            limit,
+        )?;
+    }
+    let (total, docs, counts) = page;
+    // Every hit is read before the first error is returned: in the browser a read fails while
+    // its index block is still on the way, and reading them all names all missing blocks at
+    // once (one round trip instead of one per hit).
+    let hits: Vec<Result<Hit, Error>> = docs
+        .into_iter()
+        .map(|addr| hit(&searcher, &f, addr, &terms, &req.lang))
+        .collect();
+    let hits = hits.into_iter().collect::<Result<Vec<_>, _>>()?;
+    let mut facets = BTreeMap::new();
+    for ((key, counts), selected) in FACET_KEYS.iter().zip(counts).zip(&filters) {
+        let mut list: Vec<(String, u64)> = counts.into_iter().collect();
+        for s in selected {
+            if !list.iter().any(|(v, _)| v == s) {
+                list.push((s.clone(), 0));
+            }
+        }
+        list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        facets.insert((*key).to_owned(), list);
+    }
+    Ok(SearchResponse {
+        total,
+        hits,
+        facets,
+    })
+}
+
+type Page = (usize, Vec<DocAddress>, crate::collect::Counts);
+
+fn run(
+    searcher: &Searcher,
+    query: &dyn Query,
+    req: &SearchRequest,
+    terms: &[QueryTerm],
+    filters: &[Vec<String>],
+    limit: usize,
+) -> Result<Page, Error> {
+    let top = TopDocs::with_limit(limit).and_offset(req.offset);
+    let by_name = req.sort == Sort::Name || (req.sort == Sort::Relevance && terms.is_empty());
+    let filters = filters.to_vec();
+    if by_name {
+        let c = FacetCollector {
+            inner: top.order_by_string_fast_field("name_sort", Order::Asc),
+            filters,
+        };
+        let (docs, total, counts) = searcher.search(query, &c)?;
+        Ok((total, docs.into_iter().map(|d| d.1).collect(), counts))
+    } else if req.sort == Sort::Updated {
+        let c = FacetCollector {
+            inner: top.order_by_fast_field::<u64>("updated", Order::Desc),
+            filters,
+        };
+        let (docs, total, counts) = searcher.search(query, &c)?;
+        Ok((total, docs.into_iter().map(|d| d.1).collect(), counts))
+    } else {
+        let c = FacetCollector {
+            inner: top.order_by_score(),
+            filters,
+        };
+        let (docs, total, counts) = searcher.search(query, &c)?;
+        Ok((total, docs.into_iter().map(|d| d.1).collect(), counts))
+    }
+}
+
+fn hit(
+    searcher: &Searcher,
+    f: &Fields,
+    addr: DocAddress,
+    terms: &[QueryTerm],
+    lang: &str,
+) -> Result<Hit, Error> {
+    let doc: TantivyDocument = searcher.doc(addr)?;
+    let text = |field| {
+        doc.get_first(field)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    // Status and licence come from the facet columns the query already read.
+    let fast = searcher.segment_reader(addr.segment_ord).fast_fields();
+    let column_value = |key: &str| -> Result<String, Error> {
+        let mut s = String::new();
+        if let Some(c) = fast.str(key)?
+            && let Some(o) = c.term_ords(addr.doc_id).next()
+        {
+            c.ord_to_str(o, &mut s)
+                .map_err(|e| Error::Io(e.to_string()))?;
+        }
+        Ok(s)
+    };
+    let logo = text(f.logo);
+    Ok(Hit {
+        slug: text(f.slug),
+        name: text(f.text[0]),
+        url: text(f.url),
+        logo: (!logo.is_empty()).then_some(logo),
+        snippet_html: highlight(&text(f.text[1]), terms, lang),
+        status: column_value("status")?,
+        license: column_value("license")?,
+    })
+}

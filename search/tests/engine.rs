@@ -1,0 +1,213 @@
+//! The engine end to end on a small hand-written corpus: building (deterministic bytes),
+//! matching (folding, compounds, typos, prefixes), facets with disjunctive counts, sorting,
+//! and the hit list's escaping.
+
+use allmende_search::{
+    SearchDoc, SearchRequest, Sort, build_index, index_files, open_index, search,
+};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+#[allow(clippy::too_many_arguments)] // a row of the test corpus table
+fn doc(
+    slug: &str,
+    lang: &str,
+    name: &str,
+    short: &str,
+    long: &str,
+    cat: &[&str],
+    status: &str,
+    updated: &str,
+) -> SearchDoc {
+    SearchDoc {
+        slug: slug.into(),
+        lang: lang.into(),
+        name: name.into(),
+        short_description: short.into(),
+        long_description: long.into(),
+        features: vec![format!("{name} feature")],
+        logo: Some(format!("/media/{slug}/logo.svg")),
+        status: status.into(),
+        software_type: "standalone/web".into(),
+        license: "EUPL-1.2".into(),
+        categories: cat.iter().map(|s| s.to_string()).collect(),
+        platforms: vec!["web".into()],
+        maintenance: "community".into(),
+        organisation: None,
+        audience: vec![],
+        updated: Some(updated.into()),
+        url: format!("/{lang}/software/{slug}/"),
+    }
+}
+
+fn corpus() -> Vec<SearchDoc> {
+    vec![
+        doc(
+            "decidim",
+            "de",
+            "Decidim",
+            "Plattform für Bürgerbeteiligung <frei>",
+            "Die Beteiligung der Bürger an Entscheidungen.",
+            &["e-participation"],
+            "stable",
+            "2026-01-10",
+        ),
+        doc(
+            "adhocracy",
+            "de",
+            "Adhocracy+",
+            "Bürgerbeteiligungsplattform für Kommunen",
+            "Online-Verfahren.",
+            &["e-participation", "collaboration"],
+            "stable",
+            "2025-05-01",
+        ),
+        doc(
+            "nextcloud",
+            "de",
+            "Nextcloud",
+            "Dateien teilen und gemeinsam bearbeiten",
+            "Straßenverzeichnis und Dokumentenverwaltung.",
+            &["collaboration"],
+            "beta",
+            "2026-02-01",
+        ),
+        doc(
+            "decidim",
+            "en",
+            "Decidim",
+            "Platform for citizen participation",
+            "Participatory democracy.",
+            &["e-participation"],
+            "stable",
+            "2026-01-10",
+        ),
+    ]
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("allmende-search-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    d
+}
+
+fn slugs(index: &allmende_search::tantivy::Index, q: &str, lang: &str) -> Vec<String> {
+    let req = SearchRequest {
+        q: q.into(),
+        lang: lang.into(),
+        ..Default::default()
+    };
+    search(index, &req)
+        .unwrap()
+        .hits
+        .into_iter()
+        .map(|h| h.slug)
+        .collect()
+}
+
+#[test]
+fn builds_are_byte_identical() {
+    let (a, sa) = index_files(&corpus()).unwrap();
+    let (b, _) = index_files(&corpus()).unwrap();
+    assert_eq!(a, b);
+    assert_eq!(sa.languages.len(), 2);
+    assert!(a.keys().any(|k| k == "de/meta.json"), "{:?}", a.keys());
+}
+
+#[test]
+fn finds_by_folding_compounds_typos_and_prefixes() {
+    let dir = tmp("match");
+    build_index(&corpus(), &dir).unwrap();
+    let de = open_index(&dir.join("de")).unwrap();
+    for q in [
+        "Buergerbeteiligung",
+        "Burgerbeteiligung",
+        "Bürgerbeteiligung",
+    ] {
+        assert_eq!(slugs(&de, q, "de")[..2].to_vec().len(), 2, "{q}");
+        assert!(slugs(&de, q, "de").contains(&"adhocracy".to_owned()), "{q}");
+    }
+    // Compound part: only Adhocracy+ has "Bürgerbeteiligungsplattform".
+    assert!(slugs(&de, "Beteiligungsplattform ", "de").contains(&"adhocracy".to_owned()));
+    assert_eq!(slugs(&de, "Strassenverzeichnis ", "de"), vec!["nextcloud"]);
+    assert_eq!(slugs(&de, "Nextclod ", "de"), vec!["nextcloud"]);
+    assert_eq!(slugs(&de, "nextc", "de"), vec!["nextcloud"]);
+    assert_eq!(slugs(&de, "n", "de"), vec!["nextcloud"]);
+    let en = open_index(&dir.join("en")).unwrap();
+    assert_eq!(slugs(&en, "participating ", "en"), vec!["decidim"]);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn facets_count_alternatives_and_filter() {
+    let dir = tmp("facets");
+    build_index(&corpus(), &dir).unwrap();
+    let de = open_index(&dir.join("de")).unwrap();
+    let mut filters = BTreeMap::new();
+    filters.insert("category".to_owned(), vec!["collaboration".to_owned()]);
+    let req = SearchRequest {
+        lang: "de".into(),
+        filters,
+        sort: Sort::Name,
+        ..Default::default()
+    };
+    let r = search(&de, &req).unwrap();
+    assert_eq!(r.total, 2);
+    assert_eq!(
+        r.hits.iter().map(|h| h.slug.as_str()).collect::<Vec<_>>(),
+        ["adhocracy", "nextcloud"]
+    );
+    // Category counts ignore the category filter itself (disjunctive), status counts apply it.
+    let cat: BTreeMap<_, _> = r.facets["category"].iter().cloned().collect();
+    assert_eq!(cat["e-participation"], 2);
+    assert_eq!(cat["collaboration"], 2);
+    let status: BTreeMap<_, _> = r.facets["status"].iter().cloned().collect();
+    assert_eq!(status["stable"], 1);
+    assert_eq!(status["beta"], 1);
+    assert_eq!(r.hits[0].status, "stable");
+    assert_eq!(r.hits[0].license, "EUPL-1.2");
+    let req = SearchRequest {
+        lang: "de".into(),
+        sort: Sort::Updated,
+        ..Default::default()
+    };
+    let r = search(&de, &req).unwrap();
+    assert_eq!(
+        r.hits.iter().map(|h| h.slug.as_str()).collect::<Vec<_>>(),
+        ["nextcloud", "decidim", "adhocracy"]
+    );
+    let mut bad = BTreeMap::new();
+    bad.insert("colour".to_owned(), vec!["red".to_owned()]);
+    assert!(
+        search(
+            &de,
+            &SearchRequest {
+                filters: bad,
+                ..Default::default()
+            }
+        )
+        .is_err()
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn snippets_are_escaped_and_marked() {
+    let dir = tmp("snippet");
+    build_index(&corpus(), &dir).unwrap();
+    let de = open_index(&dir.join("de")).unwrap();
+    let req = SearchRequest {
+        q: "beteiligung ".into(),
+        lang: "de".into(),
+        ..Default::default()
+    };
+    let r = search(&de, &req).unwrap();
+    let decidim = r.hits.iter().find(|h| h.slug == "decidim").unwrap();
+    assert_eq!(
+        decidim.snippet_html,
+        "Plattform für <mark>Bürgerbeteiligung</mark> &lt;frei&gt;"
+    );
+    assert_eq!(decidim.url, "/de/software/decidim/");
+    assert_eq!(decidim.logo.as_deref(), Some("/media/decidim/logo.svg"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -1,0 +1,151 @@
+// The search page with its engine (tantivy in WebAssembly, search/worker.js) on the demo
+// site: typing, facets, sorting, URL state and the back button, and what each cold query
+// costs in requests and bytes (printed; the budget below is asserted).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { start, newPage } from "./lib/browser.js";
+
+let env;
+before(async () => {
+  env = await start();
+});
+after(async () => {
+  await env?.close();
+});
+
+/** Waits until the page has answered `n` queries in all. */
+async function answered(page, n) {
+  await page.waitForFunction((k) => window.__search && (window.__search.queries >= k || window.__search.error), n, { timeout: 20000 });
+  const error = await page.evaluate(() => window.__search.error);
+  assert.equal(error, null, `search failed: ${error}`);
+}
+
+async function hits(page) {
+  return page.$$eval("#search-results > li", (lis) => lis.map((li) => ({
+    href: li.querySelector("a").getAttribute("href"),
+    name: li.querySelector("a").textContent,
+    text: li.textContent,
+  })));
+}
+
+test("typing shows results with links to entry pages, a count, and the query in the URL", async () => {
+  const page = await newPage(env.browser);
+  await page.goto(`${env.base}/de/search/`);
+  await page.fill("#search-q", "Beteiligung");
+  await answered(page, 1);
+  const h = await hits(page);
+  assert.ok(h.length > 0, "no hits for Beteiligung");
+  assert.ok(h.every((x) => /^\/de\/software\/[a-z0-9-]+\/$/.test(x.href)), JSON.stringify(h));
+  assert.ok(h.some((x) => /decidim/i.test(x.name)), `Decidim missing: ${h.map((x) => x.name)}`);
+  assert.match(await page.textContent("#search-count"), /^\d+ Treffer$/);
+  assert.equal(new URL(page.url()).searchParams.get("q"), "Beteiligung");
+  // Highlighted snippet.
+  assert.ok(await page.$("#search-results mark"), "no highlighted word");
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test("a facet narrows the results, goes into the URL, and the back button undoes it", async () => {
+  const page = await newPage(env.browser);
+  await page.goto(`${env.base}/de/search/?q=software`);
+  await answered(page, 1);
+  const before = await page.textContent("#search-count");
+  const all = await hits(page);
+  const box = page.locator("#search-facets fieldset").first().locator("input[type=checkbox]").first();
+  const facet = await box.getAttribute("data-facet");
+  const value = await box.getAttribute("data-value");
+  await box.check();
+  await answered(page, 2);
+  const url = new URL(page.url());
+  assert.deepEqual(url.searchParams.getAll(facet), [value]);
+  assert.equal(url.searchParams.get("q"), "software");
+  const narrowed = await hits(page);
+  assert.ok(narrowed.length > 0 && narrowed.length <= all.length);
+  const n = Number((await page.textContent("#search-count")).match(/\d+/)[0]);
+  assert.ok(n <= Number(before.match(/\d+/)[0]));
+  // The count next to the chosen value is the number of results now.
+  const label = await page.textContent(`label[for="${await box.getAttribute("id")}"]`);
+  assert.match(label, new RegExp(`\\(${n}\\)$`));
+  await page.goBack();
+  await answered(page, 3);
+  assert.equal(new URL(page.url()).searchParams.get(facet), null);
+  assert.equal(await page.textContent("#search-count"), before);
+  assert.equal(await page.isChecked(`#search-facets input[data-facet="${facet}"][data-value="${value}"]`), false);
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test("a shared link with sort=name lists the results by name; the sort choice is restored", async () => {
+  const page = await newPage(env.browser, { locale: "en-GB" });
+  await page.goto(`${env.base}/en/search/?q=platform&sort=name`);
+  await answered(page, 1);
+  assert.equal(await page.inputValue("#search-sort"), "name");
+  assert.equal(await page.inputValue("#search-q"), "platform");
+  const names = (await hits(page)).map((h) => h.name);
+  assert.ok(names.length > 1, `too few hits to check an order: ${names}`);
+  const sorted = [...names].sort((a, b) => a.localeCompare(b, "en", { sensitivity: "base" }));
+  assert.deepEqual(names, sorted);
+  assert.match(await page.textContent("#search-count"), /results?$/);
+  await page.context().close();
+});
+
+test("facets work by keyboard: Tab reaches a checkbox, Space toggles it", async () => {
+  const page = await newPage(env.browser);
+  await page.goto(`${env.base}/de/search/?q=verwaltung`);
+  await answered(page, 1);
+  await page.focus("#search-sort");
+  let reached = false;
+  for (let i = 0; i < 6 && !reached; i += 1) {
+    await page.keyboard.press("Tab");
+    reached = await page.evaluate(() => document.activeElement?.matches("#search-facets input[type=checkbox]"));
+  }
+  assert.ok(reached, "Tab from the sort choice does not reach a facet checkbox");
+  await page.keyboard.press("Space");
+  await answered(page, 2);
+  assert.ok(await page.evaluate(() => document.activeElement?.checked), "focus lost or box not checked after the update");
+  assert.ok([...new URL(page.url()).searchParams.keys()].length >= 2);
+  await page.context().close();
+});
+
+test("an unmatched query says so", async () => {
+  const page = await newPage(env.browser);
+  await page.goto(`${env.base}/de/search/?q=qqqxxyyzz`);
+  await answered(page, 1);
+  assert.equal((await hits(page)).length, 0);
+  assert.match(await page.textContent("#search-count"), /Keine Treffer/);
+  await page.context().close();
+});
+
+// Cold visits of shared links: a fresh browser context each (empty HTTP cache). Engine =
+// worker + wasm; index = root file + blocks. Per-query data is the blocks.
+const COLD = ["/de/search/?q=beteiligung", "/de/search/?q=Buergerbeteiligung", "/de/search/?q=videokonferens", "/en/search/?q=video", "/en/search/?q=d", "/de/search/?q=software&status=stable"];
+
+test("cold queries: requests and bytes (printed), within budget", async () => {
+  const rows = [];
+  for (const path of COLD) {
+    const page = await newPage(env.browser);
+    const seen = [];
+    page.on("response", async (r) => {
+      const u = new URL(r.url());
+      if (!/\/(search\/|assets\/search)/.test(u.pathname)) return;
+      try {
+        seen.push({ path: u.pathname, bytes: (await r.body()).length });
+      } catch { /* body gone with the page */ }
+    });
+    await page.goto(`${env.base}${path}`);
+    await answered(page, 1);
+    const stats = await page.evaluate(() => window.__search.last.stats);
+    await page.waitForTimeout(50);
+    const kind = (p) => (/engine\..*\.wasm$|worker\..*\.js$/.test(p) ? "engine" : /root-/.test(p) ? "root" : "blocks");
+    const sum = (k) => seen.filter((s) => kind(s.path) === k).reduce((a, s) => a + s.bytes, 0);
+    const count = (k) => seen.filter((s) => kind(s.path) === k).length;
+    rows.push({ path, engine: sum("engine"), root: sum("root"), blockRequests: count("blocks"), blockBytes: sum("blocks"), rounds: stats.rounds, ms: Math.round(stats.ms) });
+    assert.equal(count("root"), 1);
+    assert.ok(stats.rounds <= 3, `${path}: ${stats.rounds} rounds of block fetches`);
+    assert.ok(sum("blocks") <= 160 * 1024, `${path}: ${sum("blocks")} bytes of blocks`);
+    assert.deepEqual(page.problems, []);
+    await page.context().close();
+  }
+  console.log("cold query costs (uncompressed bytes; the test server does not gzip):");
+  console.table(rows);
+});
