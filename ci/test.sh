@@ -23,13 +23,15 @@ bash search-wasm/build-wasm.sh --check
 step "unit, integration and conformance tests"
 cargo test --workspace --locked
 
+# `--workspace` on purpose: with `-p allmende` cargo resolves features for that package alone
+# and rebuilds half the tree; with the workspace it reuses what the step above built.
 step "conformance with the reference validator's cases (../shared/fixtures, when present)"
-cargo test --quiet --locked -p allmende --test conformance -- --nocapture
+cargo test --quiet --workspace --locked --test conformance -- --nocapture
 
 # The debug binary that `cargo test` already built serves the remaining steps: a release build
-# would compile the whole dependency tree a third time (minutes on CI's 2 cores) for no gain on 44 entries.
+# (or a `cargo run -p …` with other features) would compile the tree again for no gain on 44 entries.
 step "demo catalogue passes the strict check"
-cargo run --quiet --locked -p allmende -- check --strict content/
+target/debug/allmende check --strict content/
 
 step "site: axe-core, keyboard, links and HTML in headless Chromium"
 bash ci/site-tests.sh
