@@ -7,12 +7,14 @@
 //! - `auth`: dev login, personal access tokens, OIDC, roles and `/me`;
 //! - `visibility`: the one predicate deciding what a caller may see;
 //! - `tickets`: tickets, comments, labels, milestones, reactions, subscriptions, timeline;
+//! - `forum`: categories, topics, posts, revisions and likes;
 //! - `openapi`: the published description (checked in as `schemas/openapi.json`).
 
 pub mod auth;
 pub mod config;
 pub mod db;
 pub mod events;
+pub mod forum;
 pub mod http;
 pub mod markdown;
 pub mod openapi;
@@ -106,6 +108,28 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/projects/{slug}/milestones/{id}",
             patch(labels::patch_milestone).delete(labels::delete_milestone),
+        )
+        .route("/categories", get(forum::list_categories))
+        .route(
+            "/categories/{slug}/topics",
+            get(forum::topics::list).post(forum::topics::create),
+        )
+        .route(
+            "/topics/{id}",
+            get(forum::topics::get).patch(forum::topics::patch),
+        )
+        .route(
+            "/topics/{id}/posts",
+            get(forum::posts::list).post(forum::posts::create),
+        )
+        .route(
+            "/posts/{id}",
+            patch(forum::posts::patch).delete(forum::posts::delete),
+        )
+        .route("/posts/{id}/revisions", get(forum::posts::revisions))
+        .route(
+            "/posts/{id}/like",
+            put(forum::posts::put_like).delete(forum::posts::delete_like),
         )
         .fallback(not_found);
     // Disabled, the dev login does not exist at all (404 whatever is sent).

@@ -1,6 +1,6 @@
 //! Every endpoint tried as every role: anonymous, reader, member (not the author),
 //! moderator, admin. Each role works on its own project with the same fixtures (a ticket
-//! and a comment by another member, a label, a milestone), so destructive calls of one role
+//! and a comment by another member, a label, a milestone, a forum topic with a reply), so destructive calls of one role
 //! cannot change what the next one sees.
 
 mod common;
@@ -14,6 +14,8 @@ struct Fixture {
     project: String,
     comment: String,
     milestone: String,
+    topic: String,
+    post: String,
 }
 
 fn fixture(s: &Server, role: &str, owner: &str, setup_mod: &str) -> Fixture {
@@ -37,10 +39,25 @@ fn fixture(s: &Server, role: &str, owner: &str, setup_mod: &str) -> Fixture {
         &json!({"title": "1.0"}),
     );
     assert_eq!(m.status, 201, "{}", m.text);
+    let t = s.post(
+        "/categories/allgemein/topics",
+        Some(owner),
+        &json!({"title": "Ein Thema", "body": "Erster Beitrag"}),
+    );
+    assert_eq!(t.status, 201, "{}", t.text);
+    let topic = t.json()["id"].as_str().unwrap().to_owned();
+    let p = s.post(
+        &format!("/topics/{topic}/posts"),
+        Some(owner),
+        &json!({"body": "Antwort"}),
+    );
+    assert_eq!(p.status, 201, "{}", p.text);
     Fixture {
         project,
         comment: c.json()["id"].as_str().unwrap().to_owned(),
         milestone: m.json()["id"].as_str().unwrap().to_owned(),
+        topic,
+        post: p.json()["id"].as_str().unwrap().to_owned(),
     }
 }
 
@@ -50,6 +67,8 @@ fn endpoints(f: &Fixture) -> Vec<(&'static str, String, Option<Value>, [u16; 5])
     let t = format!("/projects/{p}/tickets/1");
     let c = format!("/comments/{}", f.comment);
     let ms = format!("/projects/{p}/milestones/{}", f.milestone);
+    let topic = format!("/topics/{}", f.topic);
+    let post = format!("/posts/{}", f.post);
     let all = |code| [code; 5];
     let signed_in = |code| [401, code, code, code, code];
     let writers = |code| [401, 403, code, code, code];
@@ -156,6 +175,38 @@ fn endpoints(f: &Fixture) -> Vec<(&'static str, String, Option<Value>, [u16; 5])
             Some(json!({"state": "closed"})),
             moderators(200),
         ),
+        ("GET", "/categories".into(), None, all(200)),
+        ("GET", "/categories/allgemein/topics".into(), None, all(200)),
+        (
+            "POST",
+            "/categories/allgemein/topics".into(),
+            Some(json!({"title": "Neu", "body": "Text"})),
+            writers(201),
+        ),
+        ("GET", topic.clone(), None, all(200)),
+        (
+            "PATCH",
+            topic.clone(),
+            Some(json!({"pinned": true, "slow_mode_seconds": 0})),
+            moderators(200),
+        ),
+        ("GET", format!("{topic}/posts"), None, all(200)),
+        (
+            "POST",
+            format!("{topic}/posts"),
+            Some(json!({"body": "Noch eine Antwort"})),
+            writers(201),
+        ),
+        (
+            "PATCH",
+            post.clone(),
+            Some(json!({"body": "anders"})),
+            moderators(200),
+        ),
+        ("GET", format!("{post}/revisions"), None, all(200)),
+        ("PUT", format!("{post}/like"), None, writers(204)),
+        ("DELETE", format!("{post}/like"), None, writers(204)),
+        ("DELETE", post, None, moderators(204)),
         ("DELETE", ms, None, moderators(204)),
         ("DELETE", c, None, moderators(204)),
         ("DELETE", t, None, moderators(204)),
@@ -211,6 +262,8 @@ fn the_openapi_description_lists_every_tested_endpoint() {
         project: "p".into(),
         comment: "C".into(),
         milestone: "M".into(),
+        topic: "T".into(),
+        post: "P".into(),
     };
     let mut templates: Vec<(String, String)> = endpoints(&f)
         .into_iter()
@@ -220,6 +273,9 @@ fn the_openapi_description_lists_every_tested_endpoint() {
                 .replace("/tickets/1", "/tickets/{number}")
                 .replace("/comments/C", "/comments/{id}")
                 .replace("/milestones/M", "/milestones/{id}")
+                .replace("/categories/allgemein/", "/categories/{slug}/")
+                .replace("/topics/T", "/topics/{id}")
+                .replace("/posts/P", "/posts/{id}")
                 .replace("/labels/bug", "/labels/{name}")
                 .replace("/reactions/heart", "/reactions/{kind}")
                 .replace("/reactions/hooray", "/reactions/{kind}")
