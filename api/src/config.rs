@@ -40,6 +40,8 @@ pub struct FileSection {
     /// General forum categories; one per catalogue entry is added automatically.
     /// Unset: `allgemein` (Allgemein/General) and `ankuendigungen` (Ankündigungen/Announcements).
     pub categories: Option<Vec<CategoryConfig>>,
+    /// Distinct reporters after which content is hidden pending review (default 3).
+    pub report_hide_threshold: Option<u32>,
 }
 
 /// A general forum category: `{ slug = "allgemein", de = "Allgemein", en = "General" }`.
@@ -76,6 +78,7 @@ pub struct Config {
     pub projects: Vec<String>,
     /// General forum categories (catalogue entries get one each on top).
     pub categories: Vec<CategoryConfig>,
+    pub moderation: Moderation,
     pub limits: Limits,
 }
 
@@ -83,6 +86,19 @@ pub struct Config {
 pub struct OidcConfig {
     pub issuer: String,
     pub audience: String,
+}
+
+/// Moderation settings (api.md, «Moderation and anti-abuse»).
+#[derive(Debug, Clone)]
+pub struct Moderation {
+    /// Distinct reporters after which a target is hidden pending review.
+    pub hide_threshold: u32,
+}
+
+impl Default for Moderation {
+    fn default() -> Self {
+        Moderation { hide_threshold: 3 }
+    }
 }
 
 /// Bounds on requests (api.md, «Limits and hygiene»).
@@ -224,6 +240,19 @@ impl Config {
             dev_login,
             projects: Vec::new(),
             categories: Self::check_categories(file.categories.clone())?,
+            moderation: Moderation {
+                hide_threshold: match file.report_hide_threshold {
+                    Some(0) => {
+                        return Err(ConfigError::Invalid {
+                            place: "[api] report_hide_threshold".into(),
+                            message: "0 would hide everything at once".into(),
+                            hint: "use 1 or more (default 3)".into(),
+                        });
+                    }
+                    Some(n) => n,
+                    None => Moderation::default().hide_threshold,
+                },
+            },
             limits: Limits::default(),
         })
     }

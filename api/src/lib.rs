@@ -8,6 +8,7 @@
 //! - `visibility`: the one predicate deciding what a caller may see;
 //! - `tickets`: tickets, comments, labels, milestones, reactions, subscriptions, timeline;
 //! - `forum`: categories, topics, posts, revisions and likes;
+//! - `moderation`: reports, the review queue, silences/suspensions, the audit log;
 //! - `openapi`: the published description (checked in as `schemas/openapi.json`).
 
 pub mod auth;
@@ -17,6 +18,7 @@ pub mod events;
 pub mod forum;
 pub mod http;
 pub mod markdown;
+pub mod moderation;
 pub mod openapi;
 pub mod state;
 pub mod tickets;
@@ -131,6 +133,22 @@ pub fn router(state: AppState) -> Router {
             "/posts/{id}/like",
             put(forum::posts::put_like).delete(forum::posts::delete_like),
         )
+        .route("/reports", post(moderation::reports::create))
+        .route("/moderation/queue", get(moderation::reports::queue))
+        .route(
+            "/moderation/queue/{id}/decision",
+            post(moderation::reports::decide),
+        )
+        .route(
+            "/users/{id}/silence",
+            put(moderation::sanctions::put_silence).delete(moderation::sanctions::delete_silence),
+        )
+        .route(
+            "/users/{id}/suspension",
+            put(moderation::sanctions::put_suspension)
+                .delete(moderation::sanctions::delete_suspension),
+        )
+        .route("/audit-events", get(moderation::audit::list))
         .fallback(not_found);
     // Disabled, the dev login does not exist at all (404 whatever is sent).
     let routes = if state.config.dev_login {

@@ -3,7 +3,7 @@
 //! when the two differ (regenerate with `ALLMENDE_WRITE_OPENAPI=1 cargo test -p allmende-api --test openapi`).
 
 use crate::http::problem::{FieldError, KINDS, Problem, type_uri};
-use crate::{auth, forum, tickets};
+use crate::{auth, forum, moderation, tickets};
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
@@ -36,6 +36,10 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         forum::topics::get, forum::topics::patch,
         forum::posts::list, forum::posts::create, forum::posts::patch, forum::posts::delete,
         forum::posts::revisions, forum::posts::put_like, forum::posts::delete_like,
+        moderation::reports::create, moderation::reports::queue, moderation::reports::decide,
+        moderation::sanctions::put_silence, moderation::sanctions::delete_silence,
+        moderation::sanctions::put_suspension, moderation::sanctions::delete_suspension,
+        moderation::audit::list,
     ),
     components(schemas(Problem, FieldError)),
     modifiers(&Security, &ProblemTypes),
@@ -48,6 +52,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         (name = "labels", description = "Labels of a project"),
         (name = "milestones", description = "Milestones of a project"),
         (name = "forum", description = "Categories, topics, posts, revisions and likes"),
+        (name = "moderation", description = "Reports, review queue, silences, suspensions, audit log"),
     )
 )]
 pub struct ApiDoc;

@@ -16,6 +16,8 @@ struct Fixture {
     milestone: String,
     topic: String,
     post: String,
+    item: String,
+    user: String,
 }
 
 fn fixture(s: &Server, role: &str, owner: &str, setup_mod: &str) -> Fixture {
@@ -52,12 +54,25 @@ fn fixture(s: &Server, role: &str, owner: &str, setup_mod: &str) -> Fixture {
         &json!({"body": "Antwort"}),
     );
     assert_eq!(p.status, 201, "{}", p.text);
+    let comment = c.json()["id"].as_str().unwrap().to_owned();
+    let r = s.post(
+        "/reports",
+        Some(setup_mod),
+        &json!({"target": {"kind": "comment", "id": comment}, "reason": "off_topic"}),
+    );
+    assert_eq!(r.status, 201, "{}", r.text);
+    let victim = s.login(&format!("victim-{role}"), "member");
     Fixture {
         project,
-        comment: c.json()["id"].as_str().unwrap().to_owned(),
+        comment,
         milestone: m.json()["id"].as_str().unwrap().to_owned(),
         topic,
         post: p.json()["id"].as_str().unwrap().to_owned(),
+        item: r.json()["item_id"].as_str().unwrap().to_owned(),
+        user: s.get("/me", Some(&victim)).json()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned(),
     }
 }
 
@@ -69,6 +84,8 @@ fn endpoints(f: &Fixture) -> Vec<(&'static str, String, Option<Value>, [u16; 5])
     let ms = format!("/projects/{p}/milestones/{}", f.milestone);
     let topic = format!("/topics/{}", f.topic);
     let post = format!("/posts/{}", f.post);
+    let user = format!("/users/{}", f.user);
+    let sanction = json!({"reason": "Test", "duration_hours": 1});
     let all = |code| [code; 5];
     let signed_in = |code| [401, code, code, code, code];
     let writers = |code| [401, 403, code, code, code];
@@ -206,6 +223,44 @@ fn endpoints(f: &Fixture) -> Vec<(&'static str, String, Option<Value>, [u16; 5])
         ("GET", format!("{post}/revisions"), None, all(200)),
         ("PUT", format!("{post}/like"), None, writers(204)),
         ("DELETE", format!("{post}/like"), None, writers(204)),
+        (
+            "POST",
+            "/reports".into(),
+            Some(json!({"target": {"kind": "post", "id": f.post}, "reason": "spam"})),
+            signed_in(201),
+        ),
+        ("GET", "/moderation/queue".into(), None, moderators(200)),
+        (
+            "POST",
+            format!("/moderation/queue/{}/decision", f.item),
+            Some(json!({"action": "dismiss", "reason": "passt"})),
+            moderators(200),
+        ),
+        (
+            "PUT",
+            format!("{user}/silence"),
+            Some(sanction.clone()),
+            moderators(204),
+        ),
+        ("DELETE", format!("{user}/silence"), None, moderators(204)),
+        (
+            "PUT",
+            format!("{user}/suspension"),
+            Some(sanction),
+            moderators(204),
+        ),
+        (
+            "DELETE",
+            format!("{user}/suspension"),
+            None,
+            moderators(204),
+        ),
+        (
+            "GET",
+            "/audit-events".into(),
+            None,
+            [401, 403, 403, 403, 200],
+        ),
         ("DELETE", post, None, moderators(204)),
         ("DELETE", ms, None, moderators(204)),
         ("DELETE", c, None, moderators(204)),
@@ -264,6 +319,8 @@ fn the_openapi_description_lists_every_tested_endpoint() {
         milestone: "M".into(),
         topic: "T".into(),
         post: "P".into(),
+        item: "I".into(),
+        user: "U".into(),
     };
     let mut templates: Vec<(String, String)> = endpoints(&f)
         .into_iter()
@@ -276,6 +333,8 @@ fn the_openapi_description_lists_every_tested_endpoint() {
                 .replace("/categories/allgemein/", "/categories/{slug}/")
                 .replace("/topics/T", "/topics/{id}")
                 .replace("/posts/P", "/posts/{id}")
+                .replace("/queue/I/", "/queue/{id}/")
+                .replace("/users/U/", "/users/{id}/")
                 .replace("/labels/bug", "/labels/{name}")
                 .replace("/reactions/heart", "/reactions/{kind}")
                 .replace("/reactions/hooray", "/reactions/{kind}")

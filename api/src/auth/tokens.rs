@@ -73,6 +73,7 @@ pub async fn authenticate(state: &AppState, token: &str) -> ApiResult<Viewer> {
             .map(str::to_owned)
             .collect(),
         user: Some(user),
+        silenced: false,
         token_id: Some(token_id),
     })
 }

@@ -37,6 +37,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0004_forum_search.sql"),
         postgres: include_str!("../../migrations/postgres/0004_forum_search.sql"),
     },
+    Migration {
+        version: 5,
+        name: "0005_moderation",
+        sqlite: include_str!("../../migrations/0005_moderation.sql"),
+        postgres: include_str!("../../migrations/0005_moderation.sql"),
+    },
 ];
 
 pub async fn run(db: &Db) -> Result<(), DbError> {
