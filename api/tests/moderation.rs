@@ -172,13 +172,18 @@ fn decisions_store_their_reason_and_are_audited() {
             .map(|e| e["action"].as_str().unwrap())
             .collect();
         assert_eq!(actions, ["queue.decided", "report.created"]);
-        let by_actor = s.get("/audit-events?actor=reporter&limit=1", Some(&admin));
+        let by_actor = s.get(
+            "/audit-events?actor=reporter&action=report.created&limit=1",
+            Some(&admin),
+        );
         let page = by_actor.json();
         assert_eq!(page["items"][0]["action"], "report.created");
         let next = page["next_cursor"].as_str().unwrap();
         let rest = s
             .get(
-                &format!("/audit-events?actor=reporter&limit=1&cursor={next}"),
+                &format!(
+                    "/audit-events?actor=reporter&action=report.created&limit=1&cursor={next}"
+                ),
                 Some(&admin),
             )
             .json();
@@ -259,5 +264,48 @@ fn silenced_users_read_only_and_suspended_users_cannot_sign_in() {
             ["user.suspended", "user.unsilenced", "user.silenced"]
         );
         assert_eq!(log["items"][2]["reason"], "Pöbelei");
+    });
+}
+
+#[test]
+fn token_and_topic_moderation_changes_are_audited() {
+    each(|s| {
+        let member = s.login("tokens", "member");
+        let created = s.post(
+            "/me/tokens",
+            Some(&member),
+            &json!({"name": "ci", "scopes": ["read"], "expires_in_days": 1}),
+        );
+        assert_eq!(created.status, 201, "{}", created.text);
+        let tid = created.json()["id"].as_str().unwrap().to_owned();
+        assert_eq!(
+            s.delete(&format!("/me/tokens/{tid}"), Some(&member)).status,
+            204
+        );
+        let moderator = s.login("mod", "moderator");
+        let (topic, _) = thread(s, &member);
+        let r = s.patch(
+            &format!("/topics/{topic}"),
+            Some(&moderator),
+            &json!({"closed": true}),
+        );
+        assert_eq!(r.status, 200, "{}", r.text);
+        let admin = s.login("admin", "admin");
+        let log = s
+            .get(&format!("/audit-events?target=token:{tid}"), Some(&admin))
+            .json();
+        let actions: Vec<&str> = log["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["action"].as_str().unwrap())
+            .collect();
+        assert_eq!(actions, ["token.revoked", "token.created"]);
+        let log = s
+            .get(&format!("/audit-events?target=topic:{topic}"), Some(&admin))
+            .json();
+        assert_eq!(log["items"][0]["action"], "topic.moderated");
+        assert_eq!(log["items"][0]["data"]["before"]["closed"], false);
+        assert_eq!(log["items"][0]["data"]["after"]["closed"], true);
     });
 }

@@ -318,6 +318,22 @@ pub async fn patch(
         }),
     )
     .await?;
+    if moderated {
+        crate::moderation::audit::record(
+            &mut tx,
+            Some(&user.id),
+            "topic.moderated",
+            ("topic", &id),
+            None,
+            json!({
+                "before": {"closed": cur.closed, "pinned": cur.pinned, "archived": cur.archived,
+                    "slow_mode_seconds": cur.slow_mode_seconds, "category": cur.category},
+                "after": {"closed": body.closed, "pinned": body.pinned, "archived": body.archived,
+                    "slow_mode_seconds": body.slow_mode_seconds, "category": body.category},
+            }),
+        )
+        .await?;
+    }
     tx.commit().await?;
     let t = load_topic(&state.db.write, &viewer, &id).await?;
     Ok(with_etag(t.etag(), &t))
