@@ -66,3 +66,9 @@ CREATE TABLE audit_events (
     created_at BIGINT NOT NULL
 );
 CREATE INDEX audit_events_created ON audit_events (created_at, id);
+
+-- Proof-of-work challenges already used for an anonymous report (one proof, one report).
+CREATE TABLE pow_spent (
+    challenge TEXT PRIMARY KEY,
+    created_at BIGINT NOT NULL
+);

@@ -134,6 +134,7 @@ pub fn router(state: AppState) -> Router {
             put(forum::posts::put_like).delete(forum::posts::delete_like),
         )
         .route("/reports", post(moderation::reports::create))
+        .route("/reports/challenge", get(moderation::pow::challenge))
         .route("/moderation/queue", get(moderation::reports::queue))
         .route(
             "/moderation/queue/{id}/decision",

@@ -36,7 +36,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         forum::topics::get, forum::topics::patch,
         forum::posts::list, forum::posts::create, forum::posts::patch, forum::posts::delete,
         forum::posts::revisions, forum::posts::put_like, forum::posts::delete_like,
-        moderation::reports::create, moderation::reports::queue, moderation::reports::decide,
+        moderation::reports::create, moderation::pow::challenge, moderation::reports::queue, moderation::reports::decide,
         moderation::sanctions::put_silence, moderation::sanctions::delete_silence,
         moderation::sanctions::put_suspension, moderation::sanctions::delete_suspension,
         moderation::audit::list,

@@ -229,6 +229,7 @@ fn endpoints(f: &Fixture) -> Vec<(&'static str, String, Option<Value>, [u16; 5])
             Some(json!({"target": {"kind": "post", "id": f.post}, "reason": "spam"})),
             signed_in(201),
         ),
+        ("GET", "/reports/challenge".into(), None, all(200)),
         ("GET", "/moderation/queue".into(), None, moderators(200)),
         (
             "POST",

@@ -309,3 +309,87 @@ fn token_and_topic_moderation_changes_are_audited() {
         assert_eq!(log["items"][0]["data"]["after"]["closed"], true);
     });
 }
+
+/// Solves a challenge the way a browser would.
+fn solve(challenge: &str, difficulty: u32) -> String {
+    use sha2::{Digest, Sha256};
+    (0u64..)
+        .map(|n| n.to_string())
+        .find(|n| {
+            let d = Sha256::digest(format!("{challenge}:{n}").as_bytes());
+            allmende_api::moderation::pow::leading_zero_bits(&d) >= difficulty
+        })
+        .unwrap()
+}
+
+#[test]
+fn anonymous_illegal_reports_need_a_proof_of_work() {
+    each(|s| {
+        let author = s.login("author", "member");
+        let (_, pid) = thread(s, &author);
+        let target = json!({"kind": "post", "id": pid});
+        let c = s.get("/reports/challenge", None).json();
+        let challenge = c["challenge"].as_str().unwrap().to_owned();
+        let difficulty = c["difficulty"].as_u64().unwrap() as u32;
+        // Without a proof, with a wrong nonce, with a forged challenge: refused.
+        s.post(
+            "/reports",
+            None,
+            &json!({"target": target, "reason": "illegal", "text": "Volksverhetzung"}),
+        )
+        .problem(422);
+        let wrong = (0u64..)
+            .map(|n| n.to_string())
+            .find(|n| {
+                use sha2::{Digest, Sha256};
+                let d = Sha256::digest(format!("{challenge}:{n}").as_bytes());
+                allmende_api::moderation::pow::leading_zero_bits(&d) < difficulty
+            })
+            .unwrap();
+        s.post(
+            "/reports",
+            None,
+            &json!({"target": target, "reason": "illegal", "text": "x",
+                "proof": {"challenge": challenge, "nonce": wrong}}),
+        )
+        .problem(422);
+        let forged = format!("9999999999999.0000000000000000.{}", "0".repeat(64));
+        s.post(
+            "/reports",
+            None,
+            &json!({"target": target, "reason": "illegal", "text": "x",
+                "proof": {"challenge": forged, "nonce": "1"}}),
+        )
+        .problem(422);
+        let nonce = solve(&challenge, difficulty);
+        let body = json!({"target": target, "reason": "illegal", "text": "Volksverhetzung",
+            "proof": {"challenge": challenge, "nonce": nonce}});
+        let r = s.post("/reports", None, &body);
+        assert_eq!(r.status, 201, "{}", r.text);
+        // One proof, one report.
+        s.post("/reports", None, &body).problem(409);
+        let moderator = s.login("mod", "moderator");
+        let queue = s.get("/moderation/queue", Some(&moderator)).json();
+        let report = &queue["items"][0]["reports"][0];
+        assert_eq!(report["reason"], "illegal");
+        assert!(report["reporter"].is_null());
+        // Per-address budget: five a minute, counted before the proof is checked; six more
+        // attempts hit it even if a minute window ends in between.
+        let mut statuses = Vec::new();
+        for _ in 0..6 {
+            statuses.push(
+                s.post(
+                    "/reports",
+                    None,
+                    &json!({"target": target, "reason": "illegal", "text": "x"}),
+                )
+                .status,
+            );
+        }
+        assert!(statuses.contains(&429), "{statuses:?}");
+        assert!(
+            statuses.iter().all(|s| [422, 429].contains(s)),
+            "{statuses:?}"
+        );
+    });
+}

@@ -3,5 +3,6 @@
 //! (`audit`), written in the same transaction as the change it records.
 
 pub mod audit;
+pub mod pow;
 pub mod reports;
 pub mod sanctions;

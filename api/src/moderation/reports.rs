@@ -23,6 +23,8 @@ use utoipa::{IntoParams, ToSchema};
 
 pub const TARGETS: [&str; 5] = ["ticket", "comment", "topic", "post", "user"];
 pub const REASONS: [&str; 5] = ["spam", "off_topic", "inappropriate", "illegal", "other"];
+/// Anonymous reports per minute and client address.
+const ANONYMOUS_PER_MINUTE: u32 = 5;
 pub const ACTIONS: [&str; 6] = ["hide", "delete", "restore", "dismiss", "silence", "suspend"];
 
 /// The table of a content target (users have no visibility).
@@ -52,6 +54,8 @@ pub struct NewReport {
     /// Free text (required for `illegal` and `other`), at most 4,000 characters.
     #[serde(default)]
     pub text: String,
+    /// Anonymous reports (reason `illegal` only): a solved `GET /reports/challenge`.
+    pub proof: Option<super::pow::Proof>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -116,19 +120,50 @@ async fn target_author(
     Ok(r.try_get("author_id")?)
 }
 
-/// Reports a ticket, comment, topic, post or user (signed-in users; one open report
-/// per user and target).
+/// Reports a ticket, comment, topic, post or user (one open report per user and target).
+/// Without sign-in only reason `illegal` is accepted, with a solved proof-of-work
+/// challenge and a per-IP budget.
 #[utoipa::path(post, path = "/reports", tag = "moderation",
     request_body = NewReport,
     responses((status = 201, body = ReportCreated), (status = 401, body = crate::http::problem::Problem),
         (status = 404, body = crate::http::problem::Problem), (status = 409, body = crate::http::problem::Problem),
-        (status = 422, body = crate::http::problem::Problem)))]
+        (status = 422, body = crate::http::problem::Problem), (status = 429, body = crate::http::problem::Problem)))]
 pub async fn create(
     State(state): State<AppState>,
     viewer: Viewer,
+    extensions: axum::http::Extensions,
     Json(body): Json<NewReport>,
 ) -> ApiResult<Response> {
-    let user = viewer.require_user()?;
+    let reporter = match &viewer.user {
+        Some(u) => Some(u.id.clone()),
+        None => {
+            if body.reason != "illegal" {
+                return Err(ApiError::Unauthorized(
+                    "Sign in to report; only illegal content can be reported anonymously.".into(),
+                ));
+            }
+            let ip = crate::http::layers::peer(&extensions)
+                .map(|a| a.ip().to_string())
+                .unwrap_or_default();
+            if let Err(wait) = state
+                .limiter
+                .take("anonymous-reports", &ip, ANONYMOUS_PER_MINUTE)
+            {
+                return Err(ApiError::TooSoon(
+                    format!(
+                        "At most {ANONYMOUS_PER_MINUTE} anonymous reports per minute from one address."
+                    ),
+                    wait,
+                ));
+            }
+            let proof = body
+                .proof
+                .as_ref()
+                .ok_or_else(|| ApiError::missing("proof"))?;
+            super::pow::check(&state.pow_secret[..], proof)?;
+            None
+        }
+    };
     let mut errors = Vec::new();
     if !TARGETS.contains(&body.target.kind.as_str()) {
         errors.push(FieldError::new(
@@ -164,19 +199,38 @@ pub async fn create(
     let t = &body.target;
     let mut tx = state.db.write.begin().await?;
     target_author(&mut tx, &viewer, t).await?;
-    let open: i64 = sqlx::query(
-        "SELECT COUNT(*) AS n FROM reports WHERE target_kind = $1 AND target_id = $2 AND reporter_id = $3 AND state = 'open'",
-    )
-    .bind(&t.kind)
-    .bind(&t.id)
-    .bind(&user.id)
-    .fetch_one(&mut *tx)
-    .await?
-    .try_get("n")?;
-    if open > 0 {
-        return Err(ApiError::Conflict(
-            "You already reported this; the moderation has not decided yet.".into(),
-        ));
+    match (&reporter, &body.proof) {
+        (Some(uid), _) => {
+            let open: i64 = sqlx::query(
+                "SELECT COUNT(*) AS n FROM reports WHERE target_kind = $1 AND target_id = $2 AND reporter_id = $3 AND state = 'open'",
+            )
+            .bind(&t.kind)
+            .bind(&t.id)
+            .bind(uid)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("n")?;
+            if open > 0 {
+                return Err(ApiError::Conflict(
+                    "You already reported this; the moderation has not decided yet.".into(),
+                ));
+            }
+        }
+        (None, Some(proof)) => {
+            let spent = sqlx::query(
+                "INSERT INTO pow_spent (challenge, created_at) VALUES ($1, $2) ON CONFLICT (challenge) DO NOTHING",
+            )
+            .bind(&proof.challenge)
+            .bind(now_ms())
+            .execute(&mut *tx)
+            .await?;
+            if spent.rows_affected() == 0 {
+                return Err(ApiError::Conflict(
+                    "This challenge was already used; fetch a new one.".into(),
+                ));
+            }
+        }
+        (None, None) => return Err(ApiError::missing("proof")),
     }
     let now = now_ms();
     let item: Option<String> = sqlx::query(
@@ -223,7 +277,7 @@ pub async fn create(
     .bind(&item_id)
     .bind(&t.kind)
     .bind(&t.id)
-    .bind(&user.id)
+    .bind(reporter.as_deref())
     .bind(&body.reason)
     .bind(body.text.trim())
     .bind(now)
@@ -231,7 +285,7 @@ pub async fn create(
     .await?;
     audit::record(
         &mut tx,
-        Some(&user.id),
+        reporter.as_deref(),
         "report.created",
         (&t.kind, &t.id),
         Some(&body.reason),
