@@ -35,5 +35,7 @@ step "build the demo site"
 cargo run --locked -p allmende -- build
 
 step "site tests"
+# collab.e2e.test.js starts the tickets API from the binary that just built the site.
+export ALLMENDE_BIN="$PWD/target/debug/allmende"
 cd tests/site
 node --test

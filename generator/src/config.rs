@@ -31,8 +31,14 @@ pub struct Config {
     pub content_dir: PathBuf,
     pub output_dir: PathBuf,
     pub theme: String,
-    /// Base URL of the tickets/forum API; empty disables those views.
+    /// Base URL of the tickets/forum API; empty disables those views. Pages call
+    /// `<api_url>/api/v1/…`; a path such as `/` means the site's own origin.
     pub api_url: String,
+    /// OpenID Connect issuer the site logs users in with (authorization code + PKCE);
+    /// empty: no login through an identity provider.
+    pub oidc_issuer: String,
+    /// The site's public client id at that issuer.
+    pub oidc_client_id: String,
     /// Template for "edit this entry" links; `{slug}` and `{path}` are replaced.
     pub edit_url: String,
     pub page_size: usize,
@@ -65,6 +71,8 @@ impl Default for Config {
             output_dir: "public".into(),
             theme: "default".into(),
             api_url: String::new(),
+            oidc_issuer: String::new(),
+            oidc_client_id: String::new(),
             edit_url: String::new(),
             page_size: 24,
             api: allmende_api::FileSection::default(),
@@ -138,6 +146,23 @@ impl Config {
         if !config.base_url.ends_with('/') {
             config.base_url.push('/');
         }
+        if !config.oidc_issuer.is_empty() {
+            if url::Url::parse(&config.oidc_issuer).is_err() {
+                return Err(invalid(
+                    format!(
+                        "`oidc_issuer` = `{}` is not an absolute URL",
+                        config.oidc_issuer
+                    ),
+                    "write the issuer as the identity provider publishes it, e.g. `oidc_issuer = \"https://login.example.de/realms/verwaltung\"`",
+                ));
+            }
+            if config.oidc_client_id.is_empty() {
+                return Err(invalid(
+                    "`oidc_issuer` is set but `oidc_client_id` is empty".into(),
+                    "register the site as a public client (authorization code + PKCE) at the issuer and set `oidc_client_id`",
+                ));
+            }
+        }
         if config.page_size == 0 {
             return Err(invalid(
                 "`page_size` must be at least 1".into(),
@@ -205,6 +230,20 @@ mod tests {
         assert!(e.contains("`fr`"), "{e}");
         let (_d, p) = write("base_url = \"katalog\"\n");
         assert!(Config::load(&p, true).is_err());
+    }
+
+    #[test]
+    fn oidc_needs_an_absolute_issuer_and_a_client() {
+        let (_d, p) = write("oidc_issuer = \"login.example\"\noidc_client_id = \"site\"\n");
+        let e = Config::load(&p, true).unwrap_err().to_string();
+        assert!(e.contains("oidc_issuer"), "{e}");
+        let (_d, p) = write("oidc_issuer = \"https://login.example/realms/x\"\n");
+        let e = Config::load(&p, true).unwrap_err().to_string();
+        assert!(e.contains("oidc_client_id"), "{e}");
+        let (_d, p) =
+            write("oidc_issuer = \"https://login.example/realms/x\"\noidc_client_id = \"site\"\n");
+        let c = Config::load(&p, true).unwrap();
+        assert_eq!(c.oidc_client_id, "site");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! `allmende build`: the catalogue website. Every output file is independent given the
 //! catalogue model, so pages render in parallel and the writer keeps only changes.
 
+pub mod collab;
 pub mod exports;
 pub mod facets;
 pub mod markdown;
@@ -121,6 +122,13 @@ struct SiteCtx<'a> {
     languages: &'a [String],
     base_url: &'a str,
     api_url: &'a str,
+    oidc_issuer: &'a str,
+    oidc_client_id: &'a str,
+    /// Published path of this language's labels for the tickets and forum scripts.
+    collab_labels: String,
+    /// `allmende/collab/x.js` → published path, so the modules import each other by name
+    /// while their files stay content-hashed.
+    import_map: &'a BTreeMap<String, String>,
     t: &'a Value,
     assets: &'a BTreeMap<String, String>,
     nav: Vec<NavPage>,
@@ -248,6 +256,12 @@ pub fn render_site(
         pages,
     };
     let default = config.languages[0].as_str();
+    let import_map: BTreeMap<String, String> = theme
+        .assets
+        .iter()
+        .filter(|(name, _)| name.starts_with("collab/") && name.ends_with(".js"))
+        .map(|(name, path)| (format!("allmende/{name}"), format!("/{path}")))
+        .collect();
     for a in &theme.asset_outputs {
         r.put(&a.path, &a.bytes)?;
     }
@@ -274,6 +288,10 @@ pub fn render_site(
             languages: &config.languages,
             base_url: &config.base_url,
             api_url: &config.api_url,
+            oidc_issuer: &config.oidc_issuer,
+            oidc_client_id: &config.oidc_client_id,
+            collab_labels: collab::labels(&r, lang, t)?,
+            import_map: &import_map,
             t,
             assets: &theme.assets,
             nav: cat
@@ -327,6 +345,7 @@ pub fn render_site(
             )?;
         }
         search(&r, &site, &site_v, &cards, cat)?;
+        collab::pages(&r, &site, &site_v)?;
         let path = format!("/{lang}/compare/");
         let page = r.page(
             &site,

@@ -3,6 +3,7 @@
 import { chromium } from "playwright-core";
 import { serve } from "./server.js";
 import { SITE, requireSite } from "./site.js";
+import { fakeApi } from "./fakeapi.js";
 
 export const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
 
@@ -20,13 +21,18 @@ export const ARGS = [
   "--disable-sync",
 ];
 
-/** Starts the server and the browser; `close()` stops both. */
-export async function start() {
+/**
+ * Starts the server and the browser; `close()` stops both. The site's API (`/api/`) is a
+ * fresh fake with seed data unless `api` says otherwise (see lib/server.js).
+ */
+export async function start({ api, routes } = {}) {
   requireSite();
-  const server = await serve(SITE);
+  const fake = api ? null : fakeApi();
+  const server = await serve(SITE, { api: api || fake.handle, routes });
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
   return {
     base: server.url,
+    fake,
     browser,
     async close() {
       await browser.close();

@@ -1,5 +1,8 @@
 // A tiny static file server for the built site: 127.0.0.1, a random free port,
-// `index.html` for directories, `404.html` (status 404) for anything missing.
+// `index.html` for directories, `404.html` (status 404) for anything missing. Requests below
+// /api/ (the demo's `api_url = "/"`) go to `options.api`: a request handler (the fake API), the
+// address of a running API to forward to, or "down" to close the connection unanswered.
+// `options.routes` maps further path prefixes to request handlers (the test login provider).
 import http from "node:http";
 import fs from "node:fs/promises";
 import path from "node:path";
@@ -48,11 +51,34 @@ async function fileFor(root, urlPath) {
   return null;
 }
 
+/** Forwards one request to the API at `upstream` (loopback, so its dev login answers). */
+function forward(upstream, req, res) {
+  const target = new URL(req.url, upstream);
+  const headers = { ...req.headers, host: target.host };
+  const out = http.request(target, { method: req.method, headers }, (answer) => {
+    res.writeHead(answer.statusCode, answer.headers);
+    answer.pipe(res);
+  });
+  out.on("error", () => res.destroy());
+  req.pipe(out);
+}
+
 /** Starts the server; resolves to { url, close() }. */
-export async function serve(root) {
+export async function serve(root, options = {}) {
   root = path.resolve(root);
   const server = http.createServer(async (req, res) => {
     const { pathname } = new URL(req.url, "http://localhost");
+    const extra = Object.entries(options.routes || {}).find(([prefix]) => pathname.startsWith(prefix));
+    if (extra) {
+      extra[1](req, res).catch(() => res.destroy());
+      return;
+    }
+    if (pathname.startsWith("/api/") && options.api) {
+      if (options.api === "down") req.socket.destroy();
+      else if (typeof options.api === "function") options.api(req, res).catch(() => res.destroy());
+      else forward(options.api, req, res);
+      return;
+    }
     let file = await fileFor(root, pathname);
     let status = 200;
     if (!file) {

@@ -1,0 +1,75 @@
+// Entry point of the tickets and forum scripts on every page (when site.toml has `api_url`):
+// the login control in the header, and each `[data-collab]` area, whose module is loaded only
+// on pages that have one. Areas render again when the login changes.
+import { session } from "allmende/collab/api.js";
+import { loadLabels, t, h, lang, fail, done } from "allmende/collab/ui.js";
+import { logout } from "allmende/collab/auth.js";
+
+const VIEWS = {
+  "entry-tickets": ["allmende/collab/tickets.js", "entryTickets"],
+  ticket: ["allmende/collab/tickets.js", "ticketPage"],
+  "entry-forum": ["allmende/collab/forum.js", "entryTopics"],
+  forum: ["allmende/collab/forum.js", "forumPage"],
+  topic: ["allmende/collab/forum.js", "topicPage"],
+  moderation: ["allmende/collab/moderation.js", "queuePage"],
+  login: ["allmende/collab/login.js", "loginPage"],
+};
+
+const account = document.querySelector("[data-collab=account]");
+const areas = [...document.querySelectorAll("[data-collab]")].filter((el) => VIEWS[el.dataset.collab]);
+
+/** The header control: a link to the login page, or the name and a logout button. */
+function renderAccount(focus = false) {
+  if (!account) return;
+  const s = session();
+  let status = account.querySelector(".account-status");
+  if (!status) {
+    status = h("span", { class: "account-status visually-hidden", role: "status" });
+    account.append(status);
+  }
+  for (const el of [...account.children]) if (el !== status) el.remove();
+  const back = location.pathname.endsWith("/login/") ? "" : `?return=${encodeURIComponent(location.pathname + location.search)}`;
+  if (!s) {
+    const link = h("a", { class: "account-login", href: `/${lang}/login/${back}`, text: t("login") });
+    account.prepend(link);
+    if (focus) link.focus();
+    return;
+  }
+  const name = s.me ? (s.me.display_name || s.me.username || s.me.name || "") : "";
+  const button = h("button", { type: "button", class: "link-button", text: t("logout") });
+  button.addEventListener("click", () => {
+    if (logout(lang)) return;
+    status.textContent = t("logged_out");
+    renderAccount(true);
+  });
+  account.prepend(h("span", { class: "account-name", text: t("signed_in_as", { name }) }), " ", button);
+}
+
+async function renderArea(root) {
+  const [module, fn] = VIEWS[root.dataset.collab];
+  try {
+    const view = await import(module);
+    await view[fn](root);
+  } catch (err) {
+    done(root, fail(root, err));
+  }
+}
+
+async function main() {
+  // Without a login and without an area, the header's static link is all there is to show.
+  if (!areas.length && !session()) return;
+  try {
+    await loadLabels();
+  } catch (err) {
+    console.warn(err);
+    return;
+  }
+  renderAccount();
+  await Promise.all(areas.map(renderArea));
+  document.addEventListener("allmende-session", () => {
+    renderAccount();
+    for (const root of areas) if (root.dataset.collab !== "login") renderArea(root);
+  });
+}
+
+main();
