@@ -56,7 +56,13 @@ fn three_distinct_reporters_hide_a_post_pending_review() {
         let (tid, pid) = thread(s, &author);
         let posts = format!("/topics/{tid}/posts");
         let r1 = s.login("r1", "member");
-        let first = report(s, &r1, "post", &pid, "spam");
+        let first = s.post(
+            "/reports",
+            Some(&r1),
+            &json!({"target_type": "post", "target_id": pid, "reason": "spam"}),
+        );
+        assert_eq!(first.status, 201, "{}", first.text);
+        let first = first.json();
         assert_eq!(first["hidden"], false);
         // One open report per user and target.
         s.post(
@@ -95,7 +101,7 @@ fn three_distinct_reporters_hide_a_post_pending_review() {
         let queue = s.get("/moderation/queue", Some(&moderator));
         assert_eq!(queue.status, 200, "{}", queue.text);
         let item = queue.json()["items"][0].clone();
-        assert_eq!(item["target"]["kind"], "post");
+        assert_eq!(item["target"]["type"], "post");
         assert_eq!(item["target"]["id"], pid.as_str());
         assert_eq!(item["reports_count"], 3);
         assert_eq!(item["reports"].as_array().unwrap().len(), 3);

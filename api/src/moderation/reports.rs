@@ -40,7 +40,8 @@ fn table(kind: &str) -> Option<&'static str> {
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Target {
-    /// `ticket`, `comment`, `topic`, `post` or `user`.
+    /// `ticket`, `comment`, `topic`, `post` or `user` (`kind` accepted on input).
+    #[serde(rename = "type", alias = "kind")]
     pub kind: String,
     pub id: String,
 }
@@ -48,7 +49,10 @@ pub struct Target {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewReport {
-    pub target: Target,
+    /// What is reported; alternatively the flat `target_type` + `target_id`.
+    pub target: Option<Target>,
+    pub target_type: Option<String>,
+    pub target_id: Option<String>,
     /// `spam`, `off_topic`, `inappropriate`, `illegal` or `other`.
     pub reason: String,
     /// Free text (required for `illegal` and `other`), at most 4,000 characters.
@@ -164,8 +168,16 @@ pub async fn create(
             None
         }
     };
+    let target = match (&body.target, &body.target_type, &body.target_id) {
+        (Some(t), None, None) => t.clone(),
+        (None, Some(kind), Some(id)) => Target {
+            kind: kind.clone(),
+            id: id.clone(),
+        },
+        _ => return Err(ApiError::missing("target")),
+    };
     let mut errors = Vec::new();
-    if !TARGETS.contains(&body.target.kind.as_str()) {
+    if !TARGETS.contains(&target.kind.as_str()) {
         errors.push(FieldError::new(
             "target.kind",
             "invalid",
@@ -196,7 +208,7 @@ pub async fn create(
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
-    let t = &body.target;
+    let t = &target;
     let mut tx = state.db.write.begin().await?;
     target_author(&mut tx, &viewer, t).await?;
     match (&reporter, &body.proof) {
