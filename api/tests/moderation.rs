@@ -104,6 +104,7 @@ fn three_distinct_reporters_hide_a_post_pending_review() {
         assert_eq!(item["target"]["type"], "post");
         assert_eq!(item["target"]["id"], pid.as_str());
         assert_eq!(item["reports_count"], 3);
+        assert_eq!(item["excerpt"], "Kauft billige Uhren");
         assert_eq!(item["reports"].as_array().unwrap().len(), 3);
         assert_eq!(item["state"], "pending");
     });

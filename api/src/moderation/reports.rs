@@ -367,6 +367,9 @@ pub struct QueueItem {
     pub source: String,
     pub reports_count: i64,
     pub reports: Vec<ReportView>,
+    /// The start of the reported text (title for topics, username for users), so the
+    /// queue can be worked without opening every target.
+    pub excerpt: Option<String>,
     /// The decision: hide, delete, restore, dismiss, silence or suspend.
     pub action: Option<String>,
     /// The stated reason of the decision (shown to the author).
@@ -403,6 +406,7 @@ fn item_from_row(r: &sqlx::any::AnyRow) -> Result<QueueItem, sqlx::Error> {
         source: r.try_get("source")?,
         reports_count: r.try_get("reports_count")?,
         reports: Vec::new(),
+        excerpt: None,
         action: r.try_get("action")?,
         reason: r.try_get("reason")?,
         decided_by: match decided_by {
@@ -417,6 +421,29 @@ fn item_from_row(r: &sqlx::any::AnyRow) -> Result<QueueItem, sqlx::Error> {
         version: r.try_get("version")?,
         created_at: rfc3339(r.try_get("created_at")?),
     })
+}
+
+const EXCERPT_CHARS: usize = 500;
+
+/// Fills `excerpt` (one query per item; pages hold at most 100).
+async fn add_excerpts(db: &sqlx::AnyPool, items: &mut [QueueItem]) -> ApiResult<()> {
+    for i in items {
+        let sql = match i.target.kind.as_str() {
+            "ticket" => "SELECT title || ': ' || body AS x FROM tickets WHERE id = $1",
+            "comment" => "SELECT body AS x FROM comments WHERE id = $1",
+            "topic" => "SELECT title AS x FROM topics WHERE id = $1",
+            "post" => "SELECT body AS x FROM posts WHERE id = $1",
+            _ => "SELECT username AS x FROM users WHERE id = $1",
+        };
+        let text: Option<String> = sqlx::query(sql)
+            .bind(&i.target.id)
+            .fetch_optional(db)
+            .await?
+            .map(|r| r.try_get("x"))
+            .transpose()?;
+        i.excerpt = text.map(|t| t.chars().take(EXCERPT_CHARS).collect());
+    }
+    Ok(())
 }
 
 async fn add_reports(db: &sqlx::AnyPool, items: &mut [QueueItem]) -> ApiResult<()> {
@@ -513,6 +540,7 @@ pub async fn queue(
             .encode()
         });
     add_reports(&state.db.read, &mut items).await?;
+    add_excerpts(&state.db.read, &mut items).await?;
     let extra = next_cursor
         .as_deref()
         .map(|c| vec![(header::LINK, next_link(&uri, c))])
@@ -674,5 +702,6 @@ pub async fn decide(
     let r = s.query().fetch_one(&state.db.write).await?;
     let mut items = vec![item_from_row(&r)?];
     add_reports(&state.db.write, &mut items).await?;
+    add_excerpts(&state.db.write, &mut items).await?;
     Ok(axum::Json(items.remove(0)).into_response())
 }
