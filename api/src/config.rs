@@ -37,8 +37,33 @@ pub struct FileSection {
     pub cors_origins: Option<Vec<String>>,
     /// Enables `POST /api/v1/dev/login` for loopback clients (never in production).
     pub dev_login: Option<bool>,
-    /// General forum categories (slugs); one per catalogue entry is added automatically.
-    pub categories: Option<Vec<String>>,
+    /// General forum categories; one per catalogue entry is added automatically.
+    /// Unset: `allgemein` (Allgemein/General) and `ankuendigungen` (Ankündigungen/Announcements).
+    pub categories: Option<Vec<CategoryConfig>>,
+    /// Distinct reporters after which content is hidden pending review (default 3).
+    pub report_hide_threshold: Option<u32>,
+}
+
+/// A general forum category: `{ slug = "allgemein", de = "Allgemein", en = "General" }`.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct CategoryConfig {
+    pub slug: String,
+    pub de: String,
+    pub en: String,
+}
+
+/// The general categories used when the `[api]` section names none.
+pub fn default_categories() -> Vec<CategoryConfig> {
+    let c = |slug: &str, de: &str, en: &str| CategoryConfig {
+        slug: slug.into(),
+        de: de.into(),
+        en: en.into(),
+    };
+    vec![
+        c("allgemein", "Allgemein", "General"),
+        c("ankuendigungen", "Ankündigungen", "Announcements"),
+    ]
 }
 
 /// The resolved configuration the server runs with.
@@ -51,7 +76,9 @@ pub struct Config {
     pub dev_login: bool,
     /// Catalogue entries (slugs) that have tickets; empty means any slug is accepted.
     pub projects: Vec<String>,
-    pub categories: Vec<String>,
+    /// General forum categories (catalogue entries get one each on top).
+    pub categories: Vec<CategoryConfig>,
+    pub moderation: Moderation,
     pub limits: Limits,
 }
 
@@ -59,6 +86,19 @@ pub struct Config {
 pub struct OidcConfig {
     pub issuer: String,
     pub audience: String,
+}
+
+/// Moderation settings (api.md, «Moderation and anti-abuse»).
+#[derive(Debug, Clone)]
+pub struct Moderation {
+    /// Distinct reporters after which a target is hidden pending review.
+    pub hide_threshold: u32,
+}
+
+impl Default for Moderation {
+    fn default() -> Self {
+        Moderation { hide_threshold: 3 }
+    }
 }
 
 /// Bounds on requests (api.md, «Limits and hygiene»).
@@ -199,9 +239,45 @@ impl Config {
             cors_origins,
             dev_login,
             projects: Vec::new(),
-            categories: file.categories.clone().unwrap_or_default(),
+            categories: Self::check_categories(file.categories.clone())?,
+            moderation: Moderation {
+                hide_threshold: match file.report_hide_threshold {
+                    Some(0) => {
+                        return Err(ConfigError::Invalid {
+                            place: "[api] report_hide_threshold".into(),
+                            message: "0 would hide everything at once".into(),
+                            hint: "use 1 or more (default 3)".into(),
+                        });
+                    }
+                    Some(n) => n,
+                    None => Moderation::default().hide_threshold,
+                },
+            },
             limits: Limits::default(),
         })
+    }
+
+    /// The configured general categories (or the defaults), with well-formed unique slugs.
+    fn check_categories(
+        list: Option<Vec<CategoryConfig>>,
+    ) -> Result<Vec<CategoryConfig>, ConfigError> {
+        let list = list.unwrap_or_else(default_categories);
+        let mut seen = std::collections::HashSet::new();
+        for c in &list {
+            let valid = !c.slug.is_empty()
+                && c.slug.len() <= 100
+                && c.slug
+                    .chars()
+                    .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-');
+            if !valid || !seen.insert(c.slug.clone()) {
+                return Err(ConfigError::Invalid {
+                    place: "[api] categories".into(),
+                    message: format!("category slug `{}` is malformed or repeated", c.slug),
+                    hint: "use unique slugs of lower-case letters, digits and `-`".into(),
+                });
+            }
+        }
+        Ok(list)
     }
 
     /// Reads the process environment.

@@ -7,14 +7,18 @@
 //! - `auth`: dev login, personal access tokens, OIDC, roles and `/me`;
 //! - `visibility`: the one predicate deciding what a caller may see;
 //! - `tickets`: tickets, comments, labels, milestones, reactions, subscriptions, timeline;
+//! - `forum`: categories, topics, posts, revisions and likes;
+//! - `moderation`: reports, the review queue, silences/suspensions, the audit log;
 //! - `openapi`: the published description (checked in as `schemas/openapi.json`).
 
 pub mod auth;
 pub mod config;
 pub mod db;
 pub mod events;
+pub mod forum;
 pub mod http;
 pub mod markdown;
+pub mod moderation;
 pub mod openapi;
 pub mod state;
 pub mod tickets;
@@ -107,6 +111,45 @@ pub fn router(state: AppState) -> Router {
             "/projects/{slug}/milestones/{id}",
             patch(labels::patch_milestone).delete(labels::delete_milestone),
         )
+        .route("/categories", get(forum::list_categories))
+        .route(
+            "/categories/{slug}/topics",
+            get(forum::topics::list).post(forum::topics::create),
+        )
+        .route(
+            "/topics/{id}",
+            get(forum::topics::get).patch(forum::topics::patch),
+        )
+        .route(
+            "/topics/{id}/posts",
+            get(forum::posts::list).post(forum::posts::create),
+        )
+        .route(
+            "/posts/{id}",
+            patch(forum::posts::patch).delete(forum::posts::delete),
+        )
+        .route("/posts/{id}/revisions", get(forum::posts::revisions))
+        .route(
+            "/posts/{id}/like",
+            put(forum::posts::put_like).delete(forum::posts::delete_like),
+        )
+        .route("/reports", post(moderation::reports::create))
+        .route("/reports/challenge", get(moderation::pow::challenge))
+        .route("/moderation/queue", get(moderation::reports::queue))
+        .route(
+            "/moderation/queue/{id}/decision",
+            post(moderation::reports::decide),
+        )
+        .route(
+            "/users/{id}/silence",
+            put(moderation::sanctions::put_silence).delete(moderation::sanctions::delete_silence),
+        )
+        .route(
+            "/users/{id}/suspension",
+            put(moderation::sanctions::put_suspension)
+                .delete(moderation::sanctions::delete_suspension),
+        )
+        .route("/audit-events", get(moderation::audit::list))
         .fallback(not_found);
     // Disabled, the dev login does not exist at all (404 whatever is sent).
     let routes = if state.config.dev_login {

@@ -3,7 +3,7 @@
 //! when the two differ (regenerate with `ALLMENDE_WRITE_OPENAPI=1 cargo test -p allmende-api --test openapi`).
 
 use crate::http::problem::{FieldError, KINDS, Problem, type_uri};
-use crate::{auth, tickets};
+use crate::{auth, forum, moderation, tickets};
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
@@ -32,6 +32,14 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         tickets::labels::patch_label, tickets::labels::delete_label,
         tickets::labels::list_milestones, tickets::labels::create_milestone,
         tickets::labels::patch_milestone, tickets::labels::delete_milestone,
+        forum::list_categories, forum::topics::list, forum::topics::create,
+        forum::topics::get, forum::topics::patch,
+        forum::posts::list, forum::posts::create, forum::posts::patch, forum::posts::delete,
+        forum::posts::revisions, forum::posts::put_like, forum::posts::delete_like,
+        moderation::reports::create, moderation::pow::challenge, moderation::reports::queue, moderation::reports::decide,
+        moderation::sanctions::put_silence, moderation::sanctions::delete_silence,
+        moderation::sanctions::put_suspension, moderation::sanctions::delete_suspension,
+        moderation::audit::list,
     ),
     components(schemas(Problem, FieldError)),
     modifiers(&Security, &ProblemTypes),
@@ -43,6 +51,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         (name = "reactions", description = "GitHub's eight reactions"),
         (name = "labels", description = "Labels of a project"),
         (name = "milestones", description = "Milestones of a project"),
+        (name = "forum", description = "Categories, topics, posts, revisions and likes"),
+        (name = "moderation", description = "Reports, review queue, silences, suspensions, audit log"),
     )
 )]
 pub struct ApiDoc;

@@ -18,6 +18,8 @@ pub struct AppState {
     pub limiter: Arc<Limiter>,
     /// Catalogue slugs with tickets (empty: every well-formed slug).
     pub projects: Arc<HashSet<String>>,
+    /// Signs proof-of-work challenges (per process: a restart voids open challenges).
+    pub pow_secret: Arc<[u8; 32]>,
 }
 
 impl AppState {
@@ -31,6 +33,7 @@ impl AppState {
             metrics: Arc::default(),
             limiter: Arc::default(),
             projects,
+            pow_secret: Arc::new(rand::random()),
         }
     }
 }

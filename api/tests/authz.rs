@@ -1,6 +1,6 @@
 //! Every endpoint tried as every role: anonymous, reader, member (not the author),
 //! moderator, admin. Each role works on its own project with the same fixtures (a ticket
-//! and a comment by another member, a label, a milestone), so destructive calls of one role
+//! and a comment by another member, a label, a milestone, a forum topic with a reply), so destructive calls of one role
 //! cannot change what the next one sees.
 
 mod common;
@@ -14,6 +14,10 @@ struct Fixture {
     project: String,
     comment: String,
     milestone: String,
+    topic: String,
+    post: String,
+    item: String,
+    user: String,
 }
 
 fn fixture(s: &Server, role: &str, owner: &str, setup_mod: &str) -> Fixture {
@@ -37,10 +41,38 @@ fn fixture(s: &Server, role: &str, owner: &str, setup_mod: &str) -> Fixture {
         &json!({"title": "1.0"}),
     );
     assert_eq!(m.status, 201, "{}", m.text);
+    let t = s.post(
+        "/categories/allgemein/topics",
+        Some(owner),
+        &json!({"title": "Ein Thema", "body": "Erster Beitrag"}),
+    );
+    assert_eq!(t.status, 201, "{}", t.text);
+    let topic = t.json()["id"].as_str().unwrap().to_owned();
+    let p = s.post(
+        &format!("/topics/{topic}/posts"),
+        Some(owner),
+        &json!({"body": "Antwort"}),
+    );
+    assert_eq!(p.status, 201, "{}", p.text);
+    let comment = c.json()["id"].as_str().unwrap().to_owned();
+    let r = s.post(
+        "/reports",
+        Some(setup_mod),
+        &json!({"target": {"kind": "comment", "id": comment}, "reason": "off_topic"}),
+    );
+    assert_eq!(r.status, 201, "{}", r.text);
+    let victim = s.login(&format!("victim-{role}"), "member");
     Fixture {
         project,
-        comment: c.json()["id"].as_str().unwrap().to_owned(),
+        comment,
         milestone: m.json()["id"].as_str().unwrap().to_owned(),
+        topic,
+        post: p.json()["id"].as_str().unwrap().to_owned(),
+        item: r.json()["item_id"].as_str().unwrap().to_owned(),
+        user: s.get("/me", Some(&victim)).json()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned(),
     }
 }
 
@@ -50,6 +82,10 @@ fn endpoints(f: &Fixture) -> Vec<(&'static str, String, Option<Value>, [u16; 5])
     let t = format!("/projects/{p}/tickets/1");
     let c = format!("/comments/{}", f.comment);
     let ms = format!("/projects/{p}/milestones/{}", f.milestone);
+    let topic = format!("/topics/{}", f.topic);
+    let post = format!("/posts/{}", f.post);
+    let user = format!("/users/{}", f.user);
+    let sanction = json!({"reason": "Test", "duration_hours": 1});
     let all = |code| [code; 5];
     let signed_in = |code| [401, code, code, code, code];
     let writers = |code| [401, 403, code, code, code];
@@ -156,6 +192,77 @@ fn endpoints(f: &Fixture) -> Vec<(&'static str, String, Option<Value>, [u16; 5])
             Some(json!({"state": "closed"})),
             moderators(200),
         ),
+        ("GET", "/categories".into(), None, all(200)),
+        ("GET", "/categories/allgemein/topics".into(), None, all(200)),
+        (
+            "POST",
+            "/categories/allgemein/topics".into(),
+            Some(json!({"title": "Neu", "body": "Text"})),
+            writers(201),
+        ),
+        ("GET", topic.clone(), None, all(200)),
+        (
+            "PATCH",
+            topic.clone(),
+            Some(json!({"pinned": true, "slow_mode_seconds": 0})),
+            moderators(200),
+        ),
+        ("GET", format!("{topic}/posts"), None, all(200)),
+        (
+            "POST",
+            format!("{topic}/posts"),
+            Some(json!({"body": "Noch eine Antwort"})),
+            writers(201),
+        ),
+        (
+            "PATCH",
+            post.clone(),
+            Some(json!({"body": "anders"})),
+            moderators(200),
+        ),
+        ("GET", format!("{post}/revisions"), None, all(200)),
+        ("PUT", format!("{post}/like"), None, writers(204)),
+        ("DELETE", format!("{post}/like"), None, writers(204)),
+        (
+            "POST",
+            "/reports".into(),
+            Some(json!({"target": {"kind": "post", "id": f.post}, "reason": "spam"})),
+            signed_in(201),
+        ),
+        ("GET", "/reports/challenge".into(), None, all(200)),
+        ("GET", "/moderation/queue".into(), None, moderators(200)),
+        (
+            "POST",
+            format!("/moderation/queue/{}/decision", f.item),
+            Some(json!({"action": "dismiss", "reason": "passt"})),
+            moderators(200),
+        ),
+        (
+            "PUT",
+            format!("{user}/silence"),
+            Some(sanction.clone()),
+            moderators(204),
+        ),
+        ("DELETE", format!("{user}/silence"), None, moderators(204)),
+        (
+            "PUT",
+            format!("{user}/suspension"),
+            Some(sanction),
+            moderators(204),
+        ),
+        (
+            "DELETE",
+            format!("{user}/suspension"),
+            None,
+            moderators(204),
+        ),
+        (
+            "GET",
+            "/audit-events".into(),
+            None,
+            [401, 403, 403, 403, 200],
+        ),
+        ("DELETE", post, None, moderators(204)),
         ("DELETE", ms, None, moderators(204)),
         ("DELETE", c, None, moderators(204)),
         ("DELETE", t, None, moderators(204)),
@@ -211,6 +318,10 @@ fn the_openapi_description_lists_every_tested_endpoint() {
         project: "p".into(),
         comment: "C".into(),
         milestone: "M".into(),
+        topic: "T".into(),
+        post: "P".into(),
+        item: "I".into(),
+        user: "U".into(),
     };
     let mut templates: Vec<(String, String)> = endpoints(&f)
         .into_iter()
@@ -220,6 +331,11 @@ fn the_openapi_description_lists_every_tested_endpoint() {
                 .replace("/tickets/1", "/tickets/{number}")
                 .replace("/comments/C", "/comments/{id}")
                 .replace("/milestones/M", "/milestones/{id}")
+                .replace("/categories/allgemein/", "/categories/{slug}/")
+                .replace("/topics/T", "/topics/{id}")
+                .replace("/posts/P", "/posts/{id}")
+                .replace("/queue/I/", "/queue/{id}/")
+                .replace("/users/U/", "/users/{id}/")
                 .replace("/labels/bug", "/labels/{name}")
                 .replace("/reactions/heart", "/reactions/{kind}")
                 .replace("/reactions/hooray", "/reactions/{kind}")

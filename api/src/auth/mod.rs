@@ -79,6 +79,8 @@ pub struct Viewer {
     pub scopes: Vec<String>,
     /// Set when the credential is a personal access token (its id).
     pub token_id: Option<String>,
+    /// A moderator silenced the user: reading only, until the sanction ends.
+    pub silenced: bool,
 }
 
 impl Viewer {
@@ -123,6 +125,11 @@ impl Viewer {
                 "This token lacks the scope `{scope}`."
             )));
         }
+        if self.silenced && scope != "read" {
+            return Err(ApiError::Forbidden(
+                "You are silenced by the moderation and can only read for now.".into(),
+            ));
+        }
         Ok(user)
     }
 
@@ -136,6 +143,23 @@ impl FromRequestParts<AppState> for Viewer {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let mut viewer = authenticate(parts, state).await?;
+        if let Some(user) = &viewer.user {
+            let s = crate::moderation::sanctions::active(&state.db.read, &user.id).await?;
+            if let Some(reason) = s.suspension {
+                return Err(ApiError::Unauthorized(format!(
+                    "Your account is suspended: {reason}"
+                )));
+            }
+            viewer.silenced = s.silenced;
+        }
+        Ok(viewer)
+    }
+}
+
+/// The caller as the credential says, before moderation sanctions apply.
+async fn authenticate(parts: &mut Parts, state: &AppState) -> Result<Viewer, ApiError> {
+    {
         let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
             return Ok(Viewer::default());
         };
@@ -159,6 +183,7 @@ impl FromRequestParts<AppState> for Viewer {
                     user: Some(user),
                     scopes,
                     token_id: None,
+                    silenced: false,
                 })
             }
             None => Err(ApiError::Unauthorized(

@@ -73,6 +73,7 @@ pub async fn authenticate(state: &AppState, token: &str) -> ApiResult<Viewer> {
             .map(str::to_owned)
             .collect(),
         user: Some(user),
+        silenced: false,
         token_id: Some(token_id),
     })
 }
@@ -109,6 +110,15 @@ pub async fn issue(
         Some(user_id),
         "token.created",
         serde_json::json!({"token": id, "scopes": scopes}),
+    )
+    .await?;
+    crate::moderation::audit::record(
+        &mut tx,
+        Some(user_id),
+        "token.created",
+        ("token", &id),
+        None,
+        serde_json::json!({"name": name, "scopes": scopes, "expires_at": crate::timefmt::rfc3339(expires_at)}),
     )
     .await?;
     tx.commit().await?;
@@ -273,6 +283,15 @@ pub async fn revoke(
         Some(&user.id),
         "token.revoked",
         serde_json::json!({"token": id}),
+    )
+    .await?;
+    crate::moderation::audit::record(
+        &mut tx,
+        Some(&user.id),
+        "token.revoked",
+        ("token", &id),
+        None,
+        serde_json::json!({}),
     )
     .await?;
     tx.commit().await?;

@@ -25,6 +25,24 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0002_search.sql"),
         postgres: include_str!("../../migrations/postgres/0002_search.sql"),
     },
+    Migration {
+        version: 3,
+        name: "0003_forum",
+        sqlite: include_str!("../../migrations/0003_forum.sql"),
+        postgres: include_str!("../../migrations/0003_forum.sql"),
+    },
+    Migration {
+        version: 4,
+        name: "0004_forum_search",
+        sqlite: include_str!("../../migrations/sqlite/0004_forum_search.sql"),
+        postgres: include_str!("../../migrations/postgres/0004_forum_search.sql"),
+    },
+    Migration {
+        version: 5,
+        name: "0005_moderation",
+        sqlite: include_str!("../../migrations/0005_moderation.sql"),
+        postgres: include_str!("../../migrations/0005_moderation.sql"),
+    },
 ];
 
 pub async fn run(db: &Db) -> Result<(), DbError> {

@@ -183,6 +183,9 @@ pub enum ApiError {
     Locked(String),
     #[error("the resource changed since it was read")]
     PreconditionFailed,
+    /// A per-user pace (slow mode) was exceeded; wait this many seconds.
+    #[error("{0}")]
+    TooSoon(String, u64),
     #[error("database: {0}")]
     Db(#[from] sqlx::Error),
     #[error("{0}")]
@@ -221,6 +224,11 @@ impl IntoResponse for ApiError {
             ApiError::PreconditionFailed => Problem::new(StatusCode::PRECONDITION_FAILED).detail(
                 "Fetch the resource again, reapply your change and send its new ETag in If-Match.",
             ),
+            ApiError::TooSoon(d, secs) => {
+                let mut p = Problem::new(StatusCode::TOO_MANY_REQUESTS).detail(d);
+                p.retry_after = Some(secs.max(1));
+                p
+            }
             ApiError::Db(e) => {
                 tracing::error!(error = %e, "database error");
                 Problem::new(StatusCode::INTERNAL_SERVER_ERROR)

@@ -63,7 +63,7 @@ fn time_filter(
 
 /// An FTS5 query matching every word of the input as a prefix-free term (quoted, so
 /// operators in user input are plain text).
-fn fts5_query(q: &str) -> String {
+pub(crate) fn fts5_query(q: &str) -> String {
     q.split_whitespace()
         .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
         .collect::<Vec<_>>()

@@ -1,0 +1,168 @@
+//! The append-only audit log: `record` inside the transaction of every moderation,
+//! permission and token change; `GET /audit-events` for admins.
+
+use crate::auth::{UserRef, Viewer};
+use crate::db::{Sql, new_id, now_ms};
+use crate::http::cond::json_with_etag;
+use crate::http::page::{Cursor, Page, limit, next_link};
+use crate::http::problem::{ApiError, ApiResult};
+use crate::state::AppState;
+use crate::timefmt::rfc3339;
+use axum::extract::{OriginalUri, Query, State};
+use axum::http::{HeaderMap, header};
+use axum::response::Response;
+use serde::{Deserialize, Serialize};
+use sqlx::{Any, Row, Transaction};
+use utoipa::{IntoParams, ToSchema};
+
+/// Appends one audit event in the caller's transaction.
+pub async fn record(
+    tx: &mut Transaction<'_, Any>,
+    actor_id: Option<&str>,
+    action: &str,
+    target: (&str, &str),
+    reason: Option<&str>,
+    data: serde_json::Value,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO audit_events (id, actor_id, action, target_kind, target_id, reason, data, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(new_id())
+    .bind(actor_id)
+    .bind(action)
+    .bind(target.0)
+    .bind(target.1)
+    .bind(reason)
+    .bind(data.to_string())
+    .bind(now_ms())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditEvent {
+    pub id: String,
+    /// Null for anonymous actions (anonymous reports).
+    pub actor: Option<UserRef>,
+    /// E.g. `report.created`, `queue.decided`, `user.silenced`, `token.created`.
+    pub action: String,
+    /// `kind:id`, e.g. `post:0190…`.
+    pub target: String,
+    pub reason: Option<String>,
+    /// Before/after summary of the change.
+    #[schema(value_type = Object)]
+    pub data: serde_json::Value,
+    pub created_at: String,
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AuditQuery {
+    /// A username.
+    pub actor: Option<String>,
+    /// An action, e.g. `user.silenced`.
+    pub action: Option<String>,
+    /// `kind:id` (e.g. `post:0190…`) or just a kind (`post`).
+    pub target: Option<String>,
+    /// 1–100, default 20.
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+/// The audit log, newest first (admins).
+#[utoipa::path(get, path = "/audit-events", tag = "moderation",
+    params(AuditQuery),
+    responses((status = 200, body = Page<AuditEvent>, headers(("Link" = String), ("ETag" = String))),
+        (status = 401, body = crate::http::problem::Problem), (status = 403, body = crate::http::problem::Problem),
+        (status = 422, body = crate::http::problem::Problem)))]
+pub async fn list(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(q): Query<AuditQuery>,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    viewer.require_moderator()?;
+    if !viewer.is_admin() {
+        return Err(ApiError::Forbidden(
+            "Only admins read the audit log.".into(),
+        ));
+    }
+    let limit = limit(q.limit)?;
+    let mut s = Sql::new(
+        "SELECT a.id, a.actor_id, a.action, a.target_kind, a.target_id, a.reason, a.data, a.created_at, \
+         u.username, u.display_name FROM audit_events a LEFT JOIN users u ON u.id = a.actor_id WHERE 1 = 1",
+    );
+    if let Some(actor) = &q.actor {
+        s.push(" AND u.username = ").bind(actor);
+    }
+    if let Some(action) = &q.action {
+        s.push(" AND a.action = ").bind(action);
+    }
+    if let Some(target) = &q.target {
+        match target.split_once(':') {
+            Some((kind, id)) => {
+                s.push(" AND a.target_kind = ").bind(kind);
+                s.push(" AND a.target_id = ").bind(id);
+            }
+            None => {
+                s.push(" AND a.target_kind = ").bind(target);
+            }
+        }
+    }
+    if let Some(c) = &q.cursor {
+        let c = Cursor::decode(c)?;
+        let k = s.arg(c.key);
+        let id = s.arg(c.id);
+        s.push(&format!(
+            " AND (a.created_at < {k} OR (a.created_at = {k} AND a.id < {id}))"
+        ));
+    }
+    s.push(" ORDER BY a.created_at DESC, a.id DESC LIMIT ")
+        .bind(limit + 1);
+    let rows = s.query().fetch_all(&state.db.read).await?;
+    let mut items = Vec::new();
+    let mut last_key = 0;
+    for r in rows.iter().take(limit as usize) {
+        last_key = r.try_get("created_at")?;
+        let actor_id: Option<String> = r.try_get("actor_id")?;
+        let data: String = r.try_get("data")?;
+        items.push(AuditEvent {
+            id: r.try_get("id")?,
+            actor: match actor_id {
+                Some(id) => Some(UserRef {
+                    id,
+                    username: r.try_get("username")?,
+                    display_name: r.try_get("display_name")?,
+                }),
+                None => None,
+            },
+            action: r.try_get("action")?,
+            target: format!(
+                "{}:{}",
+                r.try_get::<String, _>("target_kind")?,
+                r.try_get::<String, _>("target_id")?
+            ),
+            reason: r.try_get("reason")?,
+            data: serde_json::from_str(&data).unwrap_or(serde_json::Value::Null),
+            created_at: rfc3339(last_key),
+        });
+    }
+    let next_cursor = (rows.len() as i64 > limit)
+        .then(|| items.last())
+        .flatten()
+        .map(|e: &AuditEvent| {
+            Cursor {
+                key: last_key,
+                id: e.id.clone(),
+            }
+            .encode()
+        });
+    let extra = next_cursor
+        .as_deref()
+        .map(|c| vec![(header::LINK, next_link(&uri, c))])
+        .unwrap_or_default();
+    json_with_etag(&headers, None, true, extra, &Page { items, next_cursor })
+}
