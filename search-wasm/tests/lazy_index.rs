@@ -28,7 +28,7 @@ fn doc(
         logo: None,
         status: status.into(),
         software_type: "standalone/web".into(),
-        license: if i % 2 == 0 {
+        license: if i.is_multiple_of(2) {
             "EUPL-1.2"
         } else {
             "AGPL-3.0-or-later"
