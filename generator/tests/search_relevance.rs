@@ -56,6 +56,12 @@ const QUERIES: &[(&str, &str, &str, &[&str])] = &[
     ("de", "Nextclod", "", &["nextcloud"]),
     ("de", "Thunderbrid", "", &["thunderbird"]),
     ("de", "Moodel", "", &["moodle"]),
+    (
+        "de",
+        "Videokonferens",
+        "",
+        &["jitsi-meet", "opentalk", "bigbluebutton"],
+    ),
     ("de", "Datenbnak", "", &["postgresql"]),
     (
         "en",

@@ -98,6 +98,19 @@ fn term_query(t: &QueryTerm, f: &Fields) -> Box<dyn Query> {
                     Box::new(FuzzyTermQuery::new(term, 1, true)),
                     boost * FUZZY_WEIGHT,
                 ));
+                // A typo can change what the stemmer strips ("Videokonferens" loses "-ens"
+                // and becomes "videokonfer"), so the word as typed is matched with one edit
+                // too: against the stem of the word meant, "videokonferenz".
+                if t.folded != t.stem {
+                    should.push(boosted(
+                        Box::new(FuzzyTermQuery::new(
+                            Term::from_field_text(field, &t.folded),
+                            1,
+                            true,
+                        )),
+                        boost * FUZZY_WEIGHT,
+                    ));
+                }
             }
         }
         // Prefixes expand to many terms: one or two letters only in names, never in the
