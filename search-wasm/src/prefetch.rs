@@ -101,6 +101,10 @@ fn tasks<'a>(searcher: &'a Searcher, request: &SearchRequest) -> io::Result<Vec<
                     }));
                     if t.fuzzy() {
                         automata.push(FuzzyTermQuery::new(term, 1, true));
+                        if t.folded != t.stem {
+                            let typed = Term::from_field_text(f, &t.folded);
+                            automata.push(FuzzyTermQuery::new(typed, 1, true));
+                        }
                     }
                 }
                 if t.prefix && i < prefix_fields {
