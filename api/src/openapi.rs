@@ -19,6 +19,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         crate::health, crate::metrics, crate::openapi_json,
         auth::dev::login, auth::users::me,
         auth::tokens::list, auth::tokens::create, auth::tokens::revoke,
+        crate::notifications::list, crate::notifications::mark_read,
         tickets::list::list, tickets::write::create, tickets::list::get,
         tickets::write::patch, tickets::write::delete,
         tickets::extras::lock, tickets::extras::unlock,
