@@ -67,6 +67,10 @@ pub fn router(state: AppState) -> Router {
             get(list::list).post(write::create),
         )
         .route(
+            "/projects/{slug}/ticket-templates",
+            get(tickets::templates::list),
+        )
+        .route(
             "/projects/{slug}/tickets/{number}",
             get(list::get).patch(write::patch).delete(write::delete),
         )

@@ -21,6 +21,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         auth::tokens::list, auth::tokens::create, auth::tokens::revoke,
         crate::notifications::list, crate::notifications::mark_read,
         tickets::list::list, tickets::write::create, tickets::list::get,
+        tickets::templates::list,
         tickets::write::patch, tickets::write::delete,
         tickets::extras::lock, tickets::extras::unlock,
         tickets::comments::list, tickets::comments::create,

@@ -569,3 +569,46 @@ fn notifications_follow_subscriptions_and_replies_and_respect_visibility() {
         assert_eq!(s.get("/me/notifications", None).status, 401);
     }
 }
+
+#[test]
+fn ticket_templates_come_from_the_project_the_catalogue_or_the_built_in_set() {
+    use allmende_api::tickets::templates::{built_in, parse};
+    let (mut config, cleanup) = common::config(Backend::Sqlite);
+    let own = parse(
+        "content/software/opendesk/ticket-templates/frage.yml",
+        "frage",
+        "name: {de: Frage, en: Question}\ndescription: Fragen zur Einführung\nlabels: [question]\nbody:\n  - type: textarea\n    id: q\n    attributes: {label: Ihre Frage}\n    validations: {required: true}\n",
+    )
+    .unwrap();
+    config.ticket_templates.insert("opendesk".into(), vec![own]);
+    let s = start_with(Backend::Sqlite, config, cleanup);
+    let r = s.get("/projects/opendesk/ticket-templates", None);
+    assert_eq!(r.status, 200, "{}", r.text);
+    let items = r.json()["items"].clone();
+    assert_eq!(items[0]["id"], "frage");
+    assert_eq!(items[0]["name"]["en"], "Question");
+    assert_eq!(items[0]["body"][0]["type"], "textarea");
+    assert_eq!(items[0]["body"][0]["validations"]["required"], true);
+    let etag = r.header("etag").unwrap().to_owned();
+    let again = s.req(
+        "GET",
+        "/projects/opendesk/ticket-templates",
+        None,
+        &[("If-None-Match", &etag)],
+        None,
+    );
+    assert_eq!(again.status, 304);
+    let other = s
+        .get("/projects/bigbluebutton/ticket-templates", None)
+        .json();
+    let ids: Vec<&str> = other["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["bug-report", "feature-request"]);
+    assert_eq!(built_in().len(), 2);
+    s.get("/projects/Bad_Slug/ticket-templates", None)
+        .problem(404);
+}
