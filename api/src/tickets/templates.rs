@@ -311,6 +311,15 @@ pub fn load_catalogue(content_dir: &std::path::Path) -> Result<Templates, Templa
     Ok(all)
 }
 
+/// The templates of a project: its own, else the catalogue's, else the built-in ones.
+pub fn for_project(state: &AppState, slug: &str) -> Vec<TicketTemplate> {
+    let t = &state.config.ticket_templates;
+    t.get(slug)
+        .or_else(|| t.get(""))
+        .cloned()
+        .unwrap_or_else(|| state.built_in_templates.as_ref().clone())
+}
+
 /// The templates offered for new tickets of a project: its own, else the catalogue's,
 /// else the built-in ones.
 #[utoipa::path(get, path = "/projects/{slug}/ticket-templates", tag = "tickets",
@@ -323,12 +332,7 @@ pub async fn list(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     super::check_project(&state, &slug)?;
-    let t = &state.config.ticket_templates;
-    let items = t
-        .get(&slug)
-        .or_else(|| t.get(""))
-        .cloned()
-        .unwrap_or_else(|| state.built_in_templates.as_ref().clone());
+    let items = for_project(&state, &slug);
     json_with_etag(
         &headers,
         None,
