@@ -462,7 +462,10 @@ fn interaction_limits_stop_whom_their_level_names_until_lifted() {
         let seen_by_mod = s
             .get("/audit-events?action=interaction_limit.set", Some(&mod_))
             .json();
-        assert!(seen_by_mod["items"][0]["ip_prefix"].is_null(), "{seen_by_mod}");
+        assert!(
+            seen_by_mod["items"][0]["ip_prefix"].is_null(),
+            "{seen_by_mod}"
+        );
         let all = s
             .get("/audit-events?action=token.created", Some(&admin))
             .json();
