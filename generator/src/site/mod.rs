@@ -2,6 +2,7 @@
 //! catalogue model, so pages render in parallel and the writer keeps only changes.
 
 pub mod cache;
+pub mod cards;
 pub mod collab;
 pub mod exports;
 pub mod facets;
@@ -50,6 +51,9 @@ pub struct BuildOptions {
     pub keep_going: bool,
     /// Show a progress line on a terminal.
     pub progress: bool,
+    /// Replace the output folder as a whole instead of keeping its unchanged files (the
+    /// old site stays live until the new one is complete; see [`output::remove_replaced`]).
+    pub clean: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -99,7 +103,7 @@ pub fn build_from(
         Some(c) => catalogue::from_checked(&config.content_dir, c)?,
         None => catalogue::load_cached(&config.content_dir, Some(&cache::entries_file(config)))?,
     };
-    tracing::debug!(elapsed = ?started.elapsed(), entries = cat.entries.len(), "catalogue loaded");
+    tracing::debug!(elapsed = ?started.elapsed(), cpu = progress::cpu_seconds(), entries = cat.entries.len(), "catalogue loaded");
     let invalid = checked.iter().filter(|c| c.report.errors() > 0).count();
     drop(checked);
     if invalid > 0 && !options.keep_going {
@@ -111,7 +115,12 @@ pub fn build_from(
         path: config.output_dir.clone(),
         source,
     };
-    let writer = Writer::begin(&config.output_dir).map_err(write_err)?;
+    let writer = if options.clean {
+        Writer::begin_clean(&config.output_dir)
+    } else {
+        Writer::begin(&config.output_dir)
+    }
+    .map_err(write_err)?;
     let cache = PageCache::open(&cache_dir, &output_name);
     let salt = cache::build_salt(&theme.fingerprint, config);
     // Entry pages dominate large catalogues: about 1.6 pages per entry and language.
@@ -132,11 +141,11 @@ pub fn build_from(
     );
     progress.finish();
     let pages = rendered?;
-    tracing::debug!(elapsed = ?started.elapsed(), pages, "rendered");
+    tracing::debug!(elapsed = ?started.elapsed(), cpu = progress::cpu_seconds(), pages, "rendered");
     let hashes = writer.hashes();
     let rendered_pages = cache.rendered();
     let stats = writer.commit().map_err(write_err)?;
-    tracing::debug!(elapsed = ?started.elapsed(), "written");
+    tracing::debug!(elapsed = ?started.elapsed(), cpu = progress::cpu_seconds(), "written");
     // The site is complete without it; a cache that cannot be saved only makes the next
     // build slower.
     if let Err(e) = cache.save(&hashes) {
@@ -443,18 +452,19 @@ pub fn render_site(
                 h.finish()
             })
             .collect();
+        let card_html = cards::CardHtml::new(&theme.env, &cards_v, Mj::from_serialize(t));
         let card_set = CardSet {
-            values: &cards_v,
+            html: &card_html,
             hashes: &card_hashes,
         };
         let prepared = view::Prepared {
             cat,
             codes: &codes,
-            cards: &cards_v,
+            cards: &card_html,
             default,
             edit_template: &config.edit_url,
         };
-        tracing::debug!(lang, "rendering");
+        tracing::debug!(lang, cpu = progress::cpu_seconds(), "rendering");
         cat.entries.par_iter().enumerate().try_for_each(|(i, e)| {
             let path = entry_path(lang, &e.slug);
             // The entry itself and the cards it shows of other entries: nothing else of
@@ -481,10 +491,10 @@ pub fn render_site(
                 context! { site => site_v.clone(), page => Mj::from_serialize(&page), entry => Mj::from_serialize(&v) }
             })
         })?;
-        tracing::debug!(lang, "entry pages done");
+        tracing::debug!(lang, cpu = progress::cpu_seconds(), "entry pages done");
         lists(&r, &site, &site_v, &cards, &card_set)?;
         facet_pages(&r, &site, &site_v, &cards, &card_set, cat)?;
-        tracing::debug!(lang, "lists and facets done");
+        tracing::debug!(lang, cpu = progress::cpu_seconds(), "lists and facets done");
         home(&r, &site, &site_v, &cards, cat)?;
         for p in cat.pages.iter().filter(|p| &p.lang == lang) {
             let path = format!("/{lang}/{}/", p.name);
@@ -496,7 +506,9 @@ pub fn render_site(
                 context! { site => site_v.clone(), page => Mj::from_serialize(&page), body },
             )?;
         }
+        tracing::debug!(lang, cpu = progress::cpu_seconds(), "home and pages done");
         search(&r, &site, &site_v, &cards, cat)?;
+        tracing::debug!(lang, cpu = progress::cpu_seconds(), "search done");
         collab::pages(&r, &site, &site_v)?;
         let path = format!("/{lang}/compare/");
         let page = r.page(
@@ -531,6 +543,7 @@ pub fn render_site(
         .into_iter()
         .filter(|p| p.ends_with(".html") && p != "404.html" && p != "index.html")
         .collect();
+    tracing::debug!(cpu = progress::cpu_seconds(), "pages done");
     // Per-entry data files change only with their entry.
     cat.entries.par_iter().enumerate().try_for_each(|(i, e)| {
         let mut h = Hasher::new(&caching.salt);
@@ -544,9 +557,11 @@ pub fn render_site(
             Ok(exports::entry_json(e))
         })
     })?;
+    tracing::debug!(cpu = progress::cpu_seconds(), "entry data done");
     exports::catalogue_files(cat, config, &html_paths)
         .par_iter()
         .try_for_each(|o| r.put(&o.path, &o.bytes))?;
+    tracing::debug!(cpu = progress::cpu_seconds(), "exports done");
     Ok(r.pages.load(std::sync::atomic::Ordering::Relaxed))
 }
 
@@ -639,7 +654,7 @@ struct Listing<'a> {
 
 /// A language's cards with their template values and fingerprints, by catalogue index.
 struct CardSet<'a> {
-    values: &'a [Mj],
+    html: &'a cards::CardHtml<'a>,
     hashes: &'a [Fingerprint],
 }
 
@@ -687,7 +702,10 @@ fn paged(
         }
         let hashed = h.json(&page) && h.json(&pagination) && h.json(&extra);
         r.page_cached(&path, template, hashed.then(|| h.finish()), || {
-            let entries: Vec<Mj> = chunk.iter().map(|c| set.values[c.index].clone()).collect();
+            let entries: Vec<Mj> = chunk
+                .iter()
+                .map(|c| set.html.value(c.index, cards::Variant::ListH2Compare))
+                .collect();
             context! {
                 site => site_v.clone(),
                 page => Mj::from_serialize(&page),
