@@ -184,6 +184,13 @@ impl Writer {
         Ok(())
     }
 
+    /// Whether the live folder has `path` with content hash `hash` (as [`Writer::keep`]
+    /// needs), without taking it over.
+    pub fn has(&self, path: &str, hash: &str) -> bool {
+        self.old.get(path).map(String::as_str) == Some(hash)
+            && safe_relative(path).is_some_and(|rel| self.dir.join(rel).is_file())
+    }
+
     /// Takes `path` over from the last build without its bytes, when the live folder has
     /// it with content hash `hash` (what the build cache says the same inputs gave).
     /// `false` when it cannot: then the caller renders the file and [`Writer::put`]s it.
