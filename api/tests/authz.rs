@@ -96,6 +96,19 @@ fn endpoints(f: &Fixture) -> Vec<(&'static str, String, Option<Value>, [u16; 5])
         ("GET", "/metrics".into(), None, all(200)),
         ("GET", "/me".into(), None, signed_in(200)),
         ("GET", "/me/tokens".into(), None, signed_in(200)),
+        ("GET", "/me/notifications".into(), None, signed_in(200)),
+        (
+            "GET",
+            format!("/projects/{p}/ticket-templates"),
+            None,
+            all(200),
+        ),
+        (
+            "POST",
+            "/me/notifications/read".into(),
+            Some(json!({})),
+            signed_in(204),
+        ),
         (
             "POST",
             "/me/tokens".into(),
@@ -256,11 +269,25 @@ fn endpoints(f: &Fixture) -> Vec<(&'static str, String, Option<Value>, [u16; 5])
             None,
             moderators(204),
         ),
+        // Moderators read the moderation part of the log (scoping: tests/gate.rs).
+        ("GET", "/audit-events".into(), None, moderators(200)),
+        (
+            "PUT",
+            format!("/projects/{p}/interaction-limit"),
+            Some(json!({"level": "prior_contributors", "reason": "Test"})),
+            moderators(200),
+        ),
         (
             "GET",
-            "/audit-events".into(),
+            format!("/projects/{p}/interaction-limit"),
             None,
-            [401, 403, 403, 403, 200],
+            [404, 404, 404, 200, 200],
+        ),
+        (
+            "DELETE",
+            format!("/projects/{p}/interaction-limit"),
+            None,
+            moderators(204),
         ),
         ("DELETE", post, None, moderators(204)),
         ("DELETE", ms, None, moderators(204)),
