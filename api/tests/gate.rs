@@ -448,6 +448,21 @@ fn interaction_limits_stop_whom_their_level_names_until_lifted() {
             Some(&admin),
             &json!({"name": "x", "scopes": ["read"], "expires_in_days": 30}),
         );
+        // Each row names its request and, for admins only, the client's address prefix.
+        let set = s
+            .get("/audit-events?action=interaction_limit.set", Some(&admin))
+            .json();
+        assert_eq!(set["items"][0]["ip_prefix"], "127.0.0.0/24", "{set}");
+        assert!(
+            set["items"][0]["request_id"]
+                .as_str()
+                .is_some_and(|r| r.len() >= 32),
+            "{set}"
+        );
+        let seen_by_mod = s
+            .get("/audit-events?action=interaction_limit.set", Some(&mod_))
+            .json();
+        assert!(seen_by_mod["items"][0]["ip_prefix"].is_null(), "{seen_by_mod}");
         let all = s
             .get("/audit-events?action=token.created", Some(&admin))
             .json();

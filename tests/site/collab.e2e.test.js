@@ -172,6 +172,25 @@ test("e2e ticket templates: pick a template, answer its fields, the ticket body 
     assert.match(stored.body, /^### Was ist passiert\?\n\nDer Export endet mit einem Fehler\./);
     assert.match(stored.body, /### Version\n\n_Keine Angabe_/);
     assert.match(stored.body, /### Umgebung\n\nLinux$/);
+
+    // Someone comments: tilo's header shows one new notification, the login page lists it.
+    const login = await fetch(`${api.url}/api/v1/dev/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "e2e-uwe", role: "member" }) });
+    const { token } = await login.json();
+    const c = await fetch(`${api.url}/api/v1/projects/opendesk/tickets/${number}/comments`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ body: "Bei mir auch unter Linux." }) });
+    assert.equal(c.status, 201);
+    await page.reload();
+    const inbox = page.locator("[data-collab=account] .account-inbox");
+    await page.waitForFunction(() => /\(1 neu\)/.test(document.querySelector("[data-collab=account] .account-inbox")?.textContent || ""));
+    await inbox.click();
+    await rendered(page, "login", "logged-in");
+    const note = page.locator("#notifications li a").first();
+    await note.waitFor();
+    assert.equal(await note.textContent(), "e2e-uwe hat „Export bricht ab“ kommentiert");
+    assert.match(await note.getAttribute("href"), new RegExp(`/de/tickets/\\?project=opendesk&number=${number}#comment-`));
+    assertClean(await axe(page), "login page with notifications");
+    await page.getByRole("button", { name: "Alle als gelesen markieren" }).click();
+    await page.waitForFunction(() => document.querySelector("[data-collab=login] .collab-status").textContent === "Alle Benachrichtigungen sind als gelesen markiert.");
+    assert.equal(await page.locator("#notifications li.unread").count(), 0);
   } finally {
     await page.context().close();
   }
@@ -228,7 +247,7 @@ test("e2e forum: new topic → reply → like → report → a moderator hides i
 
     await page.reload();
     await rendered(page, "topic", "topic");
-    assert.match(await page.locator(`#${replyDomId}`).textContent(), /Von der Moderation ausgeblendet/);
+    assert.match(await page.locator(`#${replyDomId}`).textContent(), /von der Moderation ausgeblendet/);
     assert.deepEqual([...page.problems, ...mod.problems], []);
   } finally {
     await page.context().close();

@@ -176,7 +176,7 @@ test("forum: new topic → reply → like → report → a moderator hides the p
 
     await page.reload();
     await rendered(page, "topic", "topic");
-    assert.match(await page.locator(`#post-${replyId}`).textContent(), /Von der Moderation ausgeblendet/);
+    assert.match(await page.locator(`#post-${replyId}`).textContent(), /von der Moderation ausgeblendet/);
     assert.deepEqual([...page.problems, ...mod.problems], []);
   } finally {
     await page.context().close();
