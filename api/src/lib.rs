@@ -161,7 +161,9 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// The layers, innermost first: body limit, timeout, rate limit, problem documents,
-/// metrics, tracing, request ids, and CORS outermost (so even 429s are readable).
+/// compression (outside the problems layer, which reads error bodies) with the ETags of
+/// compressed forms, metrics, tracing, request ids, and CORS outermost (so even 429s are
+/// readable).
 fn layered(routes: Router<AppState>, state: AppState) -> Router {
     let limits = &state.config.limits;
     let request_id = HeaderName::from_static(http::layers::REQUEST_ID);
@@ -176,6 +178,8 @@ fn layered(routes: Router<AppState>, state: AppState) -> Router {
             http::layers::rate_limit,
         ))
         .layer(axum::middleware::from_fn(http::layers::problems))
+        .layer(http::encoding::layer())
+        .layer(axum::middleware::from_fn(http::encoding::tag_encoded))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             http::layers::metrics,

@@ -1,6 +1,7 @@
 //! HTTP plumbing shared by every endpoint.
 
 pub mod cond;
+pub mod encoding;
 pub mod json;
 pub mod layers;
 pub mod limiter;
