@@ -42,6 +42,51 @@ pub struct FileSection {
     pub categories: Option<Vec<CategoryConfig>>,
     /// Distinct reporters after which content is hidden pending review (default 3).
     pub report_hide_threshold: Option<u32>,
+    /// `[api.moderation]`: pre-moderation, new accounts, verified staff.
+    pub moderation: Option<ModerationSection>,
+    /// `[api.limits]`: rate limits, content throttles, daily budgets, proxies.
+    pub limits: Option<LimitsSection>,
+}
+
+/// `[api.moderation]` as written; every key optional (defaults in [`Moderation`]).
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct ModerationSection {
+    /// The first N posts, topics, tickets and comments of an account wait for approval.
+    pub premoderate_first_posts: Option<u32>,
+    /// Accounts younger than this count as new (stricter throttles, link limit).
+    pub new_account_hours: Option<u32>,
+    /// Links a new account may put in one text.
+    pub new_account_max_links: Option<u32>,
+    /// E-mail domains (and their subdomains) of public bodies: accounts whose IdP verified
+    /// such an address skip pre-moderation, as do holders of the realm role `allmende-verified`.
+    pub verified_email_domains: Option<Vec<String>>,
+}
+
+/// `[api.limits]` as written; every key optional (defaults in [`Limits`]).
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct LimitsSection {
+    pub anonymous_reads_per_minute: Option<u32>,
+    pub reads_per_minute: Option<u32>,
+    pub writes_per_minute: Option<u32>,
+    /// Seconds between two tickets/topics of one user (new accounts: the second value).
+    pub thread_interval_seconds: Option<[u32; 2]>,
+    /// Seconds between two comments/posts of one user (new accounts: the second value).
+    pub reply_interval_seconds: Option<[u32; 2]>,
+    pub contributions_per_hour: Option<u32>,
+    /// Tickets + topics per day (new accounts: the second value, their first day).
+    pub threads_per_day: Option<[u32; 2]>,
+    /// Comments + posts per day (new accounts: the second value, their first day).
+    pub replies_per_day: Option<[u32; 2]>,
+    pub reports_per_day: Option<u32>,
+    /// Throttles that only log and count what they would refuse (GitLab's dry-run mode):
+    /// any of `reads`, `writes`, `content`, `reports`.
+    pub dry_run: Option<Vec<String>>,
+    /// Reverse proxies (addresses or CIDR ranges) whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Option<Vec<String>>,
+    /// Personal access token ids (service accounts) exempt from rate limits and throttles.
+    pub trusted_tokens: Option<Vec<String>>,
 }
 
 /// A general forum category: `{ slug = "allgemein", de = "Allgemein", en = "General" }`.
@@ -93,11 +138,46 @@ pub struct OidcConfig {
 pub struct Moderation {
     /// Distinct reporters after which a target is hidden pending review.
     pub hide_threshold: u32,
+    /// The first N contributions of an unverified account wait for approval (0: off,
+    /// Discourse's default too).
+    pub premoderate_first_posts: u32,
+    pub new_account_hours: u32,
+    pub new_account_max_links: u32,
+    /// Lower-case domains without a leading dot.
+    pub verified_email_domains: Vec<String>,
 }
 
 impl Default for Moderation {
     fn default() -> Self {
-        Moderation { hide_threshold: 3 }
+        Moderation {
+            hide_threshold: 3,
+            premoderate_first_posts: 0,
+            new_account_hours: 24,
+            new_account_max_links: 2,
+            verified_email_domains: Vec::new(),
+        }
+    }
+}
+
+/// A per-user budget with a stricter value for new accounts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tiered {
+    pub regular: u32,
+    pub new_account: u32,
+}
+
+impl Tiered {
+    pub fn for_account(self, new: bool) -> u32 {
+        if new { self.new_account } else { self.regular }
+    }
+}
+
+impl From<[u32; 2]> for Tiered {
+    fn from([regular, new_account]: [u32; 2]) -> Self {
+        Tiered {
+            regular,
+            new_account,
+        }
     }
 }
 
@@ -112,6 +192,28 @@ pub struct Limits {
     pub authenticated_per_minute: u32,
     /// Writes (any POST/PATCH/PUT/DELETE) per minute and user.
     pub writes_per_minute: u32,
+    /// Seconds between two tickets/topics, and between two comments/posts, of one user.
+    pub thread_interval_seconds: Tiered,
+    pub reply_interval_seconds: Tiered,
+    pub contributions_per_hour: u32,
+    /// Per day; for new accounts, their first day.
+    pub threads_per_day: Tiered,
+    pub replies_per_day: Tiered,
+    pub reports_per_day: u32,
+    /// Throttles in dry-run mode: they log and count, but let the request through.
+    pub dry_run: Vec<String>,
+    pub trusted_proxies: Vec<crate::http::client::Cidr>,
+    /// Token ids exempt from rate limits and content throttles.
+    pub trusted_tokens: Vec<String>,
+}
+
+/// The throttles that `dry_run` can name.
+pub const THROTTLES: [&str; 4] = ["reads", "writes", "content", "reports"];
+
+impl Limits {
+    pub fn is_dry_run(&self, throttle: &str) -> bool {
+        self.dry_run.iter().any(|t| t == throttle)
+    }
 }
 
 impl Default for Limits {
@@ -123,6 +225,18 @@ impl Default for Limits {
             anonymous_per_minute: 300,
             authenticated_per_minute: 1200,
             writes_per_minute: 80,
+            // api.md: 1 ticket/topic per 15 s and 1 comment/post per 5 s (new users 120 s/30 s),
+            // at most 500 an hour; daily budgets like Discourse's (3 topics and 10 replies
+            // on an account's first day).
+            thread_interval_seconds: Tiered::from([15, 120]),
+            reply_interval_seconds: Tiered::from([5, 30]),
+            contributions_per_hour: 500,
+            threads_per_day: Tiered::from([20, 3]),
+            replies_per_day: Tiered::from([300, 10]),
+            reports_per_day: 20,
+            dry_run: Vec::new(),
+            trusted_proxies: Vec::new(),
+            trusted_tokens: Vec::new(),
         }
     }
 }
@@ -240,20 +354,115 @@ impl Config {
             dev_login,
             projects: Vec::new(),
             categories: Self::check_categories(file.categories.clone())?,
-            moderation: Moderation {
-                hide_threshold: match file.report_hide_threshold {
-                    Some(0) => {
-                        return Err(ConfigError::Invalid {
-                            place: "[api] report_hide_threshold".into(),
-                            message: "0 would hide everything at once".into(),
-                            hint: "use 1 or more (default 3)".into(),
-                        });
-                    }
-                    Some(n) => n,
-                    None => Moderation::default().hide_threshold,
-                },
+            moderation: Self::moderation(file)?,
+            limits: Self::limits(file.limits.clone().unwrap_or_default())?,
+        })
+    }
+
+    fn moderation(file: &FileSection) -> Result<Moderation, ConfigError> {
+        let d = Moderation::default();
+        let m = file.moderation.clone().unwrap_or_default();
+        let mut domains = Vec::new();
+        for raw in m.verified_email_domains.unwrap_or_default() {
+            let domain = raw.trim().trim_start_matches('.').to_ascii_lowercase();
+            let ok = domain.contains('.')
+                && domain.split('.').all(|l| {
+                    !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                });
+            if !ok {
+                return Err(ConfigError::Invalid {
+                    place: "[api.moderation] verified_email_domains".into(),
+                    message: format!("`{raw}` is not a domain"),
+                    hint: "write domains like `bund.de` or `stadt-musterhausen.de`; subdomains are included".into(),
+                });
+            }
+            domains.push(domain);
+        }
+        Ok(Moderation {
+            hide_threshold: match file.report_hide_threshold {
+                Some(0) => {
+                    return Err(ConfigError::Invalid {
+                        place: "[api] report_hide_threshold".into(),
+                        message: "0 would hide everything at once".into(),
+                        hint: "use 1 or more (default 3)".into(),
+                    });
+                }
+                Some(n) => n,
+                None => d.hide_threshold,
             },
-            limits: Limits::default(),
+            premoderate_first_posts: m
+                .premoderate_first_posts
+                .unwrap_or(d.premoderate_first_posts),
+            new_account_hours: m.new_account_hours.unwrap_or(d.new_account_hours),
+            new_account_max_links: m.new_account_max_links.unwrap_or(d.new_account_max_links),
+            verified_email_domains: domains,
+        })
+    }
+
+    fn limits(l: LimitsSection) -> Result<Limits, ConfigError> {
+        let d = Limits::default();
+        let positive = |key: &str, v: Option<u32>, default: u32| match v {
+            Some(0) => Err(ConfigError::Invalid {
+                place: format!("[api.limits] {key}"),
+                message: "0 would refuse every request".into(),
+                hint: format!(
+                    "use 1 or more (default {default}), or list the throttle in `dry_run` to switch it to logging only"
+                ),
+            }),
+            Some(n) => Ok(n),
+            None => Ok(default),
+        };
+        for t in l.dry_run.iter().flatten() {
+            if !THROTTLES.contains(&t.as_str()) {
+                return Err(ConfigError::Invalid {
+                    place: "[api.limits] dry_run".into(),
+                    message: format!("there is no throttle `{t}`"),
+                    hint: format!("name any of {}", THROTTLES.join(", ")),
+                });
+            }
+        }
+        let mut proxies = Vec::new();
+        for p in l.trusted_proxies.iter().flatten() {
+            proxies.push(p.parse().map_err(|_| ConfigError::Invalid {
+                place: "[api.limits] trusted_proxies".into(),
+                message: format!("`{p}` is neither an IP address nor a CIDR range"),
+                hint: "write e.g. `10.0.0.5`, `10.0.0.0/8` or `fd00::/8`".into(),
+            })?);
+        }
+        Ok(Limits {
+            anonymous_per_minute: positive(
+                "anonymous_reads_per_minute",
+                l.anonymous_reads_per_minute,
+                d.anonymous_per_minute,
+            )?,
+            authenticated_per_minute: positive(
+                "reads_per_minute",
+                l.reads_per_minute,
+                d.authenticated_per_minute,
+            )?,
+            writes_per_minute: positive(
+                "writes_per_minute",
+                l.writes_per_minute,
+                d.writes_per_minute,
+            )?,
+            thread_interval_seconds: l
+                .thread_interval_seconds
+                .map_or(d.thread_interval_seconds, Tiered::from),
+            reply_interval_seconds: l
+                .reply_interval_seconds
+                .map_or(d.reply_interval_seconds, Tiered::from),
+            contributions_per_hour: positive(
+                "contributions_per_hour",
+                l.contributions_per_hour,
+                d.contributions_per_hour,
+            )?,
+            threads_per_day: l.threads_per_day.map_or(d.threads_per_day, Tiered::from),
+            replies_per_day: l.replies_per_day.map_or(d.replies_per_day, Tiered::from),
+            reports_per_day: positive("reports_per_day", l.reports_per_day, d.reports_per_day)?,
+            dry_run: l.dry_run.unwrap_or_default(),
+            trusted_proxies: proxies,
+            trusted_tokens: l.trusted_tokens.unwrap_or_default(),
+            ..d
         })
     }
 
@@ -450,6 +659,38 @@ mod tests {
         .to_string();
         assert!(e.contains("not an origin"), "{e}");
         assert!(resolve(&FileSection::default(), &[("ALLMENDE_DEV_LOGIN", "maybe")]).is_err());
+    }
+
+    #[test]
+    fn moderation_and_limit_sections_are_checked_with_hints() {
+        let parse = |toml_text: &str| -> Result<Config, ConfigError> {
+            #[derive(Deserialize)]
+            struct Whole {
+                api: FileSection,
+            }
+            let w: Whole = toml::from_str(toml_text).expect("valid TOML");
+            resolve(&w.api, &[])
+        };
+        let c = parse(
+            "[api.moderation]\npremoderate_first_posts = 2\nverified_email_domains = [\".Bund.de\"]\n\
+             [api.limits]\nthreads_per_day = [10, 1]\ndry_run = [\"content\"]\ntrusted_proxies = [\"10.0.0.0/8\"]\n",
+        )
+        .unwrap();
+        assert_eq!(c.moderation.premoderate_first_posts, 2);
+        assert_eq!(c.moderation.verified_email_domains, ["bund.de"]);
+        assert_eq!(c.limits.threads_per_day.for_account(true), 1);
+        assert!(c.limits.is_dry_run("content") && !c.limits.is_dry_run("reads"));
+        assert_eq!(c.limits.trusted_proxies.len(), 1);
+        for (text, place, needle) in [
+            ("[api.limits]\ndry_run = [\"posts\"]", "[api.limits] dry_run", "reads, writes, content, reports"),
+            ("[api.limits]\ntrusted_proxies = [\"proxy\"]", "[api.limits] trusted_proxies", "CIDR"),
+            ("[api.limits]\nwrites_per_minute = 0", "[api.limits] writes_per_minute", "dry_run"),
+            ("[api.moderation]\nverified_email_domains = [\"bund\"]", "[api.moderation] verified_email_domains", "bund.de"),
+        ] {
+            let e = parse(text).unwrap_err().to_string();
+            assert!(e.starts_with(place), "{e}");
+            assert!(e.contains("hint:") && e.contains(needle), "{e}");
+        }
     }
 
     #[test]

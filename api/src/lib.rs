@@ -150,6 +150,12 @@ pub fn router(state: AppState) -> Router {
                 .delete(moderation::sanctions::delete_suspension),
         )
         .route("/audit-events", get(moderation::audit::list))
+        .route(
+            "/projects/{slug}/interaction-limit",
+            get(moderation::interaction::get)
+                .put(moderation::interaction::put)
+                .delete(moderation::interaction::delete),
+        )
         .fallback(not_found);
     // Disabled, the dev login does not exist at all (404 whatever is sent).
     let routes = if state.config.dev_login {

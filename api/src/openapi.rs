@@ -40,6 +40,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         moderation::sanctions::put_silence, moderation::sanctions::delete_silence,
         moderation::sanctions::put_suspension, moderation::sanctions::delete_suspension,
         moderation::audit::list,
+        moderation::interaction::get, moderation::interaction::put, moderation::interaction::delete,
     ),
     components(schemas(Problem, FieldError)),
     modifiers(&Security, &ProblemTypes),

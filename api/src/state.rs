@@ -6,6 +6,7 @@ use crate::config::Config;
 use crate::db::Db;
 use crate::http::limiter::Limiter;
 use crate::http::metrics::Metrics;
+use crate::moderation::spam::{LocalHeuristics, SpamCheck};
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -20,6 +21,8 @@ pub struct AppState {
     pub projects: Arc<HashSet<String>>,
     /// Signs proof-of-work challenges (per process: a restart voids open challenges).
     pub pow_secret: Arc<[u8; 32]>,
+    /// The spam check every new contribution passes (local heuristics unless replaced).
+    pub spam: Arc<dyn SpamCheck>,
 }
 
 impl AppState {
@@ -34,6 +37,7 @@ impl AppState {
             limiter: Arc::default(),
             projects,
             pow_secret: Arc::new(rand::random()),
+            spam: Arc::new(LocalHeuristics),
         }
     }
 }

@@ -256,11 +256,25 @@ fn endpoints(f: &Fixture) -> Vec<(&'static str, String, Option<Value>, [u16; 5])
             None,
             moderators(204),
         ),
+        // Moderators read the moderation part of the log (scoping: tests/gate.rs).
+        ("GET", "/audit-events".into(), None, moderators(200)),
+        (
+            "PUT",
+            format!("/projects/{p}/interaction-limit"),
+            Some(json!({"level": "prior_contributors", "reason": "Test"})),
+            moderators(200),
+        ),
         (
             "GET",
-            "/audit-events".into(),
+            format!("/projects/{p}/interaction-limit"),
             None,
-            [401, 403, 403, 403, 200],
+            [404, 404, 404, 200, 200],
+        ),
+        (
+            "DELETE",
+            format!("/projects/{p}/interaction-limit"),
+            None,
+            moderators(204),
         ),
         ("DELETE", post, None, moderators(204)),
         ("DELETE", ms, None, moderators(204)),

@@ -159,8 +159,13 @@ fn decisions_store_their_reason_and_are_audited() {
             .get("/moderation/queue?state=approved", Some(&moderator))
             .json();
         assert_eq!(approved["items"][0]["reason"], "Werbung (Regel 3)");
-        // The audit log: admins only, filtered by action, actor and target.
-        s.get("/audit-events", Some(&moderator)).problem(403);
+        // The audit log: admins, and moderators for its moderation part; filtered by
+        // action, actor and target.
+        let scoped = s.get("/audit-events?action=token.created", Some(&moderator));
+        assert_eq!(scoped.status, 200, "{}", scoped.text);
+        assert!(scoped.json()["items"].as_array().unwrap().is_empty());
+        let member = s.login("m-audit", "member");
+        s.get("/audit-events", Some(&member)).problem(403);
         let admin = s.login("admin", "admin");
         let log = s
             .get("/audit-events?action=queue.decided", Some(&admin))

@@ -781,7 +781,11 @@ fn markdown_and_title_limits() {
         )
         .problem(422);
     assert_eq!(p["errors"][0]["field"], "body");
-    let ok = "ä".repeat(64 * 1024);
+    let ok: String = "Bürgerbeteiligung äöü ß "
+        .chars()
+        .cycle()
+        .take(64 * 1024)
+        .collect();
     // 64 K characters are fine even when they take more bytes (but stay under 256 KiB).
     assert_eq!(
         s.post(

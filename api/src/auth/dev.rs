@@ -2,7 +2,7 @@
 //! provider, for `allmende serve` and tests. It answers only when enabled AND the client
 //! connects from a loopback address; otherwise the path does not exist (404).
 
-use super::users::{upsert, valid_username};
+use super::users::{Profile, upsert, valid_username};
 use super::{Role, tokens};
 use crate::db::now_ms;
 use crate::http::layers::peer;
@@ -24,6 +24,9 @@ pub struct DevLogin {
     /// `reader`, `member` (default), `moderator` or `admin`.
     #[serde(default)]
     pub role: Option<Role>,
+    /// Act as verified public-administration staff (skips pre-moderation).
+    #[serde(default)]
+    pub verified: bool,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -39,9 +42,12 @@ pub struct DevToken {
 pub async fn login(
     State(state): State<AppState>,
     extensions: Extensions,
+    headers: axum::http::HeaderMap,
     crate::http::json::Json(body): crate::http::json::Json<DevLogin>,
 ) -> ApiResult<Json<DevToken>> {
-    let loopback = peer(&extensions).is_some_and(|p| p.ip().is_loopback());
+    // A forwarded request came through a proxy, so its real client may be anywhere.
+    let forwarded = headers.contains_key("x-forwarded-for") || headers.contains_key("forwarded");
+    let loopback = !forwarded && peer(&extensions).is_some_and(|p| p.ip().is_loopback());
     if !state.config.dev_login || !loopback {
         return Err(ApiError::NotFound);
     }
@@ -54,12 +60,15 @@ pub async fn login(
     let role = body.role.unwrap_or(Role::Member);
     let user = upsert(
         &state.db,
-        DEV_ISSUER,
-        &body.username,
-        &body.username,
-        &body.username,
-        None,
-        Some(role),
+        &Profile {
+            issuer: DEV_ISSUER,
+            subject: &body.username,
+            username: &body.username,
+            display_name: &body.username,
+            email: None,
+            role: Some(role),
+            verified: body.verified,
+        },
     )
     .await?;
     let (token, _) = tokens::issue(

@@ -177,7 +177,13 @@ async fn authenticate(parts: &mut Parts, state: &AppState) -> Result<Viewer, Api
         match &state.oidc {
             Some(oidc) => {
                 let claims = oidc.verify(token).await?;
-                let user = users::from_oidc(&state.db, oidc.issuer(), &claims).await?;
+                let user = users::from_oidc(
+                    &state.db,
+                    oidc.issuer(),
+                    &claims,
+                    &state.config.moderation.verified_email_domains,
+                )
+                .await?;
                 let scopes = user.role.scopes().iter().map(|s| s.to_string()).collect();
                 Ok(Viewer {
                     user: Some(user),

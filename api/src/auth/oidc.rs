@@ -43,6 +43,8 @@ pub struct Claims {
     #[serde(default)]
     pub email: Option<String>,
     #[serde(default)]
+    pub email_verified: Option<bool>,
+    #[serde(default)]
     pub realm_access: Option<RoleList>,
 }
 
@@ -53,6 +55,27 @@ pub struct RoleList {
 }
 
 impl Claims {
+    /// Public-administration staff as the IdP vouches for them: the realm role
+    /// `allmende-verified`, or a verified e-mail address in one of `domains` (or below).
+    pub fn is_verified_staff(&self, domains: &[String]) -> bool {
+        let role = self
+            .realm_access
+            .as_ref()
+            .is_some_and(|r| r.roles.iter().any(|r| r == "allmende-verified"));
+        let mail = self.email_verified == Some(true)
+            && self
+                .email
+                .as_deref()
+                .and_then(|e| e.rsplit_once('@'))
+                .is_some_and(|(_, host)| {
+                    let host = host.to_ascii_lowercase();
+                    domains
+                        .iter()
+                        .any(|d| host == *d || host.ends_with(&format!(".{d}")))
+                });
+        role || mail
+    }
+
     /// Global moderator/admin flags from the IdP (Keycloak realm roles
     /// `allmende-admin`, `allmende-moderator`); project roles live in our database.
     pub fn idp_role(&self) -> Option<super::Role> {

@@ -29,17 +29,32 @@ pub fn valid_username(name: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
-/// Creates or updates the account for (issuer, subject). `role`: `Some` sets it (dev login,
-/// IdP admin/moderator flags); `None` keeps the stored one (new accounts: member).
-pub async fn upsert(
-    db: &Db,
-    issuer: &str,
-    subject: &str,
-    username: &str,
-    display_name: &str,
-    email: Option<&str>,
-    role: Option<Role>,
-) -> ApiResult<User> {
+/// What an identity provider (or the dev login) says about an account.
+pub struct Profile<'a> {
+    pub issuer: &'a str,
+    pub subject: &'a str,
+    /// Wished username; a taken one gets a numeric suffix.
+    pub username: &'a str,
+    pub display_name: &'a str,
+    pub email: Option<&'a str>,
+    /// `Some` sets the role (dev login, IdP admin/moderator flags); `None` keeps the stored
+    /// one (new accounts: member).
+    pub role: Option<Role>,
+    /// Verified public-administration staff (skips pre-moderation).
+    pub verified: bool,
+}
+
+/// Creates or updates the account for (issuer, subject).
+pub async fn upsert(db: &Db, p: &Profile<'_>) -> ApiResult<User> {
+    let Profile {
+        issuer,
+        subject,
+        username,
+        display_name,
+        email,
+        role,
+        verified,
+    } = *p;
     let mut tx = db.write.begin().await?;
     let existing = sqlx::query("SELECT * FROM users WHERE issuer = $1 AND subject = $2")
         .bind(issuer)
@@ -53,11 +68,14 @@ pub async fn upsert(
                 user.role = r;
             }
             user.display_name = display_name.to_owned();
-            sqlx::query("UPDATE users SET display_name = $1, email = $2, role = $3 WHERE id = $4")
-                .bind(display_name)
-                .bind(email)
-                .bind(user.role.as_str())
-                .bind(&user.id)
+            sqlx::query(
+                "UPDATE users SET display_name = $1, email = $2, role = $3, verified = $4 WHERE id = $5",
+            )
+            .bind(display_name)
+            .bind(email)
+            .bind(user.role.as_str())
+            .bind(i64::from(verified))
+            .bind(&user.id)
                 .execute(&mut *tx)
                 .await?;
             user
@@ -83,8 +101,8 @@ pub async fn upsert(
                 role: role.unwrap_or(Role::Member),
             };
             sqlx::query(
-                "INSERT INTO users (id, issuer, subject, username, display_name, email, role, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                "INSERT INTO users (id, issuer, subject, username, display_name, email, role, verified, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
             )
             .bind(&user.id)
             .bind(issuer)
@@ -93,6 +111,7 @@ pub async fn upsert(
             .bind(&user.display_name)
             .bind(email)
             .bind(user.role.as_str())
+            .bind(i64::from(verified))
             .bind(now_ms())
             .execute(&mut *tx)
             .await?;
@@ -112,8 +131,14 @@ pub async fn upsert(
     Ok(user)
 }
 
-/// The account behind a verified OIDC access token.
-pub async fn from_oidc(db: &Db, issuer: &str, c: &Claims) -> ApiResult<User> {
+/// The account behind a verified OIDC access token; `verified_domains` decide whether the
+/// IdP vouches for public-administration staff (see `Claims::is_verified_staff`).
+pub async fn from_oidc(
+    db: &Db,
+    issuer: &str,
+    c: &Claims,
+    verified_domains: &[String],
+) -> ApiResult<User> {
     let name = c
         .preferred_username
         .as_deref()
@@ -135,12 +160,15 @@ pub async fn from_oidc(db: &Db, issuer: &str, c: &Claims) -> ApiResult<User> {
     let display = c.name.clone().unwrap_or_else(|| name.clone());
     upsert(
         db,
-        issuer,
-        &c.sub,
-        &name,
-        &display,
-        c.email.as_deref(),
-        c.idp_role(),
+        &Profile {
+            issuer,
+            subject: &c.sub,
+            username: &name,
+            display_name: &display,
+            email: c.email.as_deref(),
+            role: c.idp_role(),
+            verified: c.is_verified_staff(verified_domains),
+        },
     )
     .await
 }

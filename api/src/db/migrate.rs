@@ -43,6 +43,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/0005_moderation.sql"),
         postgres: include_str!("../../migrations/0005_moderation.sql"),
     },
+    Migration {
+        version: 6,
+        name: "0006_gate",
+        sqlite: include_str!("../../migrations/0006_gate.sql"),
+        postgres: include_str!("../../migrations/0006_gate.sql"),
+    },
 ];
 
 pub async fn run(db: &Db) -> Result<(), DbError> {

@@ -76,6 +76,12 @@ pub fn check_category(state: &AppState, slug: &str) -> ApiResult<()> {
     crate::tickets::check_project(state, slug)
 }
 
+/// The catalogue entry a category belongs to (`None` for the general categories), for
+/// the entry's interaction limit.
+pub fn project_of<'a>(state: &AppState, category: &'a str) -> Option<&'a str> {
+    (!state.config.categories.iter().any(|c| c.slug == category)).then_some(category)
+}
+
 /// The forum's categories.
 #[utoipa::path(get, path = "/categories", tag = "forum",
     responses((status = 200, body = crate::http::page::Page<Category>, headers(("ETag" = String))),

@@ -12,6 +12,7 @@ use crate::http::json::Json;
 use crate::http::page::{Cursor, Page, limit, next_link};
 use crate::http::problem::{ApiError, ApiResult, FieldError};
 use crate::markdown::{RENDERER_VERSION, render};
+use crate::moderation::gate;
 use crate::state::AppState;
 use crate::tickets::comments::PageQuery;
 use crate::tickets::write::{check_body, created, with_etag};
@@ -157,13 +158,14 @@ pub async fn insert(
     author_id: &str,
     reply_to: Option<&str>,
     body: &str,
+    visibility: &str,
     now: i64,
 ) -> ApiResult<String> {
     let id = new_id();
     let html = render(body);
     sqlx::query(
         "INSERT INTO posts (id, topic_id, author_id, reply_to, body, body_html, renderer, visibility, version, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'public', 1, $8, $8)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $9)",
     )
     .bind(&id)
     .bind(topic_id)
@@ -172,6 +174,7 @@ pub async fn insert(
     .bind(body)
     .bind(&html)
     .bind(RENDERER_VERSION)
+    .bind(visibility)
     .bind(now)
     .execute(&mut **tx)
     .await?;
@@ -374,15 +377,29 @@ pub async fn create(
             ));
         }
     }
+    let admission = gate::admit(
+        &mut tx,
+        &state,
+        &viewer,
+        user,
+        &gate::Contribution {
+            kind: gate::Kind::Post,
+            project: super::project_of(&state, &topic.category),
+            text: &body.body,
+        },
+    )
+    .await?;
     let post_id = insert(
         &mut tx,
         &id,
         &user.id,
         body.reply_to.as_deref(),
         &body.body,
+        admission.visibility(),
         now,
     )
     .await?;
+    gate::file(&mut tx, &admission, gate::Kind::Post, &post_id, &user.id).await?;
     append(
         &mut tx,
         None,

@@ -9,6 +9,7 @@ use crate::http::cond::{check_if_match, json_with_etag, row_etag};
 use crate::http::json::Json;
 use crate::http::page::{Cursor, Page, limit, next_link};
 use crate::http::problem::{ApiError, ApiResult, FieldError};
+use crate::moderation::gate;
 use crate::state::AppState;
 use crate::tickets::write::{check_body, check_title, created, with_etag};
 use axum::extract::{OriginalUri, Path, Query, State};
@@ -164,19 +165,34 @@ pub async fn create(
     let id = new_id();
     let now = now_ms();
     let mut tx = state.db.write.begin().await?;
+    let admission = gate::admit(
+        &mut tx,
+        &state,
+        &viewer,
+        user,
+        &gate::Contribution {
+            kind: gate::Kind::Topic,
+            project: super::project_of(&state, &slug),
+            text: &format!("{}\n{}", body.title, body.body),
+        },
+    )
+    .await?;
     sqlx::query(
         "INSERT INTO topics (id, category, title, author_id, closed, pinned, archived, slow_mode_seconds,
             visibility, posts_count, last_posted_at, version, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, 0, 0, 0, 0, 'public', 0, $5, 1, $5, $5)",
+         VALUES ($1, $2, $3, $4, 0, 0, 0, 0, $5, 0, $6, 1, $6, $6)",
     )
     .bind(&id)
     .bind(&slug)
     .bind(body.title.trim())
     .bind(&user.id)
+    .bind(admission.visibility())
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    super::posts::insert(&mut tx, &id, &user.id, None, &body.body, now).await?;
+    // The first post is public within its topic; holding the topic hides both.
+    super::posts::insert(&mut tx, &id, &user.id, None, &body.body, "public", now).await?;
+    gate::file(&mut tx, &admission, gate::Kind::Topic, &id, &user.id).await?;
     append(
         &mut tx,
         None,

@@ -89,17 +89,36 @@ pub async fn metrics(State(state): State<AppState>, req: Request, next: Next) ->
     res
 }
 
-/// The client's address as seen by this server (no forwarded headers are trusted).
+/// The TCP peer (a proxy, behind one); see [`client_ip`] for the client's address.
 pub fn peer(req_extensions: &axum::http::Extensions) -> Option<SocketAddr> {
     req_extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0)
 }
 
-/// Fixed-window budgets per client with IETF RateLimit headers; 304s are free.
+/// The client's address, believing `X-Forwarded-For` only from configured trusted proxies.
+pub fn client_ip(
+    state: &AppState,
+    headers: &HeaderMap,
+    extensions: &axum::http::Extensions,
+) -> Option<std::net::IpAddr> {
+    super::client::client_ip(
+        headers,
+        peer(extensions),
+        &state.config.limits.trusted_proxies,
+    )
+}
+
+/// Fixed-window budgets per client with IETF RateLimit headers; 304s are free. Trusted
+/// service tokens pass unmetered; a throttle in dry-run mode logs and counts instead of
+/// refusing.
 pub async fn rate_limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let write = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    let key = client_key(req.headers(), peer(req.extensions()));
-    let authenticated = req.headers().contains_key(header::AUTHORIZATION);
     let limits = &state.config.limits;
+    if !limits.trusted_tokens.is_empty() && trusted_token(&state, req.headers()).await {
+        return next.run(req).await;
+    }
+    let ip = client_ip(&state, req.headers(), req.extensions());
+    let key = client_key(req.headers(), ip);
+    let authenticated = req.headers().contains_key(header::AUTHORIZATION);
     let (policy, quota) = if write {
         ("writes", limits.writes_per_minute)
     } else if authenticated {
@@ -110,13 +129,18 @@ pub async fn rate_limit(State(state): State<AppState>, req: Request, next: Next)
     let decision = state.limiter.take(policy, &key, quota);
     let policy_header = format!("\"{policy}\";q={quota};w=60");
     if let Err(reset) = decision {
-        let mut p = Problem::new(StatusCode::TOO_MANY_REQUESTS).detail(format!(
-            "The {policy} budget of {quota} requests per minute is used up; try again in {reset} s."
-        ));
-        p.retry_after = Some(reset);
-        let mut res = p.into_response();
-        set_rate_headers(res.headers_mut(), &policy_header, policy, 0, reset);
-        return res;
+        state.metrics.throttled(policy, limits.is_dry_run(policy));
+        if limits.is_dry_run(policy) {
+            tracing::warn!(throttle = policy, %key, "dry run: this request would have been refused (429)");
+        } else {
+            let mut p = Problem::new(StatusCode::TOO_MANY_REQUESTS).detail(format!(
+                "The {policy} budget of {quota} requests per minute is used up; try again in {reset} s."
+            ));
+            p.retry_after = Some(reset);
+            let mut res = p.into_response();
+            set_rate_headers(res.headers_mut(), &policy_header, policy, 0, reset);
+            return res;
+        }
     }
     let mut res = next.run(req).await;
     if res.status() == StatusCode::NOT_MODIFIED {
@@ -125,6 +149,34 @@ pub async fn rate_limit(State(state): State<AppState>, req: Request, next: Next)
     let (remaining, reset) = state.limiter.peek(policy, &key, quota);
     set_rate_headers(res.headers_mut(), &policy_header, policy, remaining, reset);
     res
+}
+
+/// Whether the request carries a personal access token listed in `trusted_tokens`
+/// (looked up once per token digest, then remembered).
+async fn trusted_token(state: &AppState, headers: &HeaderMap) -> bool {
+    let Some(token) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| t.starts_with(crate::auth::tokens::PREFIX))
+    else {
+        return false;
+    };
+    let digest = crate::auth::tokens::digest(token);
+    if let Some(known) = state.limiter.trusted(&digest) {
+        return known;
+    }
+    let id: Option<String> = sqlx::query("SELECT id FROM access_tokens WHERE digest = $1")
+        .bind(&digest)
+        .fetch_optional(&state.db.read)
+        .await
+        .ok()
+        .flatten()
+        .and_then(|r| sqlx::Row::try_get(&r, "id").ok());
+    let trusted = id.is_some_and(|id| state.config.limits.trusted_tokens.contains(&id));
+    state.limiter.remember_trusted(digest, trusted);
+    trusted
 }
 
 fn set_rate_headers(h: &mut HeaderMap, policy_header: &str, policy: &str, r: u32, t: u64) {
@@ -138,16 +190,13 @@ fn set_rate_headers(h: &mut HeaderMap, policy_header: &str, policy: &str, r: u32
 
 /// Signed-in clients are counted per credential (a digest, never the secret itself),
 /// anonymous ones per address.
-fn client_key(headers: &HeaderMap, peer: Option<SocketAddr>) -> String {
+fn client_key(headers: &HeaderMap, ip: Option<std::net::IpAddr>) -> String {
     use sha2::Digest;
     match headers.get(header::AUTHORIZATION) {
         Some(v) => {
             let d = sha2::Sha256::digest(v.as_bytes());
             format!("auth:{}", crate::auth::hex(&d[..12]))
         }
-        None => format!(
-            "ip:{}",
-            peer.map(|p| p.ip().to_string()).unwrap_or_default()
-        ),
+        None => format!("ip:{}", ip.map(|p| p.to_string()).unwrap_or_default()),
     }
 }

@@ -11,6 +11,8 @@ const WINDOW: u64 = 60;
 #[derive(Debug, Default)]
 pub struct Limiter {
     windows: Mutex<HashMap<(String, String), (u64, u32)>>,
+    /// Token digest → whether it is a trusted service token.
+    trusted: Mutex<HashMap<String, bool>>,
 }
 
 fn now() -> u64 {
@@ -54,6 +56,20 @@ impl Limiter {
             .filter(|(w, _)| *w == window)
             .map_or(0, |(_, n)| *n);
         (quota.saturating_sub(used), (window + 1) * WINDOW - now)
+    }
+
+    pub fn trusted(&self, digest: &str) -> Option<bool> {
+        let map = self.trusted.lock().unwrap_or_else(|e| e.into_inner());
+        map.get(digest).copied()
+    }
+
+    pub fn remember_trusted(&self, digest: String, trusted: bool) {
+        let mut map = self.trusted.lock().unwrap_or_else(|e| e.into_inner());
+        if map.len() > 10_000 {
+            // Unknown digests from token guessing must not grow this without bound.
+            map.retain(|_, t| *t);
+        }
+        map.insert(digest, trusted);
     }
 
     /// Gives back the unit of a request that turned out free (a 304).

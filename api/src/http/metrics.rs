@@ -23,6 +23,8 @@ struct Inner {
     requests: BTreeMap<(String, String, u16), u64>,
     /// (method, route) → (bucket counts, sum, count)
     durations: BTreeMap<(String, String), ([u64; BUCKETS.len()], f64, u64)>,
+    /// (throttle, dry run) → requests over budget
+    throttled: BTreeMap<(String, bool), u64>,
 }
 
 impl Metrics {
@@ -44,6 +46,15 @@ impl Metrics {
         }
         h.1 += secs;
         h.2 += 1;
+    }
+
+    /// A request over a throttle's budget (refused, or let through in dry-run mode).
+    pub fn throttled(&self, throttle: &str, dry_run: bool) {
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        *inner
+            .throttled
+            .entry((throttle.to_owned(), dry_run))
+            .or_default() += 1;
     }
 
     pub fn render(&self) -> String {
@@ -80,6 +91,14 @@ impl Metrics {
             let _ = writeln!(
                 out,
                 "allmende_api_request_duration_seconds_count{{method=\"{m}\",route=\"{r}\"}} {count}"
+            );
+        }
+        out.push_str("# HELP allmende_api_throttled_total Requests over a throttle's budget (dry_run=\"true\": let through and logged).\n");
+        out.push_str("# TYPE allmende_api_throttled_total counter\n");
+        for ((t, dry), n) in &inner.throttled {
+            let _ = writeln!(
+                out,
+                "allmende_api_throttled_total{{throttle=\"{t}\",dry_run=\"{dry}\"}} {n}"
             );
         }
         out

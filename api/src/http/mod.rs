@@ -1,5 +1,6 @@
 //! HTTP plumbing shared by every endpoint.
 
+pub mod client;
 pub mod cond;
 pub mod encoding;
 pub mod json;

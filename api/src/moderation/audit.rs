@@ -1,11 +1,12 @@
 //! The append-only audit log: `record` inside the transaction of every moderation,
-//! permission and token change; `GET /audit-events` for admins.
+//! permission and token change; `GET /audit-events` for admins, and its moderation part
+//! for moderators.
 
 use crate::auth::{UserRef, Viewer};
 use crate::db::{Sql, new_id, now_ms};
 use crate::http::cond::json_with_etag;
 use crate::http::page::{Cursor, Page, limit, next_link};
-use crate::http::problem::{ApiError, ApiResult};
+use crate::http::problem::ApiResult;
 use crate::state::AppState;
 use crate::timefmt::rfc3339;
 use axum::extract::{OriginalUri, Query, State};
@@ -71,7 +72,19 @@ pub struct AuditQuery {
     pub cursor: Option<String>,
 }
 
-/// The audit log, newest first (admins).
+/// The action families moderators may read (admins read everything).
+pub const MODERATOR_SCOPE: [&str; 8] = [
+    "report.%",
+    "queue.%",
+    "content.%",
+    "user.%silenc%",
+    "user.%suspen%",
+    "topic.%",
+    "ticket.%lock%",
+    "interaction_limit.%",
+];
+
+/// The audit log, newest first (admins; moderators see the moderation part).
 #[utoipa::path(get, path = "/audit-events", tag = "moderation",
     params(AuditQuery),
     responses((status = 200, body = Page<AuditEvent>, headers(("Link" = String), ("ETag" = String))),
@@ -85,16 +98,24 @@ pub async fn list(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     viewer.require_moderator()?;
-    if !viewer.is_admin() {
-        return Err(ApiError::Forbidden(
-            "Only admins read the audit log.".into(),
-        ));
-    }
     let limit = limit(q.limit)?;
     let mut s = Sql::new(
         "SELECT a.id, a.actor_id, a.action, a.target_kind, a.target_id, a.reason, a.data, a.created_at, \
          u.username, u.display_name FROM audit_events a LEFT JOIN users u ON u.id = a.actor_id WHERE 1 = 1",
     );
+    if !viewer.is_admin() {
+        // Moderators see the moderation record (reports, decisions, sanctions, holds,
+        // interaction limits), not people's tokens and permission changes.
+        let scoped: Vec<String> = MODERATOR_SCOPE.iter().map(|p| s.arg(*p)).collect();
+        s.push(" AND (");
+        for (i, p) in scoped.iter().enumerate() {
+            if i > 0 {
+                s.push(" OR ");
+            }
+            s.push(&format!("a.action LIKE {p}"));
+        }
+        s.push(")");
+    }
     if let Some(actor) = &q.actor {
         s.push(" AND u.username = ").bind(actor);
     }

@@ -25,7 +25,9 @@ pub const TARGETS: [&str; 5] = ["ticket", "comment", "topic", "post", "user"];
 pub const REASONS: [&str; 5] = ["spam", "off_topic", "inappropriate", "illegal", "other"];
 /// Anonymous reports per minute and client address.
 const ANONYMOUS_PER_MINUTE: u32 = 5;
-pub const ACTIONS: [&str; 6] = ["hide", "delete", "restore", "dismiss", "silence", "suspend"];
+pub const ACTIONS: [&str; 7] = [
+    "approve", "hide", "delete", "restore", "dismiss", "silence", "suspend",
+];
 
 /// The table of a content target (users have no visibility).
 fn table(kind: &str) -> Option<&'static str> {
@@ -136,6 +138,7 @@ pub async fn create(
     State(state): State<AppState>,
     viewer: Viewer,
     extensions: axum::http::Extensions,
+    headers: HeaderMap,
     Json(body): Json<NewReport>,
 ) -> ApiResult<Response> {
     let reporter = match &viewer.user {
@@ -146,8 +149,8 @@ pub async fn create(
                     "Sign in to report; only illegal content can be reported anonymously.".into(),
                 ));
             }
-            let ip = crate::http::layers::peer(&extensions)
-                .map(|a| a.ip().to_string())
+            let ip = crate::http::layers::client_ip(&state, &headers, &extensions)
+                .map(|a| a.to_string())
                 .unwrap_or_default();
             if let Err(wait) = state
                 .limiter
@@ -226,6 +229,30 @@ pub async fn create(
                 return Err(ApiError::Conflict(
                     "You already reported this; the moderation has not decided yet.".into(),
                 ));
+            }
+            // A daily budget (Discourse's max_flags_per_day), so reports cannot be used to
+            // flood the queue or to hide content by volume.
+            let today: i64 = sqlx::query(
+                "SELECT COUNT(*) AS n FROM reports WHERE reporter_id = $1 AND created_at > $2",
+            )
+            .bind(uid)
+            .bind(now_ms() - 86_400_000)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("n")?;
+            let budget = state.config.limits.reports_per_day;
+            if today >= i64::from(budget) && !viewer.is_moderator() {
+                let dry = state.config.limits.is_dry_run("reports");
+                state.metrics.throttled("reports", dry);
+                if !dry {
+                    return Err(ApiError::TooSoon(
+                        format!(
+                            "At most {budget} reports a day; the moderation is looking at yours."
+                        ),
+                        3600,
+                    ));
+                }
+                tracing::warn!(reporter = %uid, "dry run: this report would have been refused (429)");
             }
         }
         (None, Some(proof)) => {
@@ -363,14 +390,15 @@ pub struct QueueItem {
     pub target: Target,
     /// `pending`, `approved` (action taken) or `rejected` (dismissed).
     pub state: String,
-    /// `reports` or `pre_moderation`.
+    /// `reports`, `pre_moderation` (an account's first contributions) or `spam_check`
+    /// (held by the spam heuristics).
     pub source: String,
     pub reports_count: i64,
     pub reports: Vec<ReportView>,
     /// The start of the reported text (title for topics, username for users), so the
     /// queue can be worked without opening every target.
     pub excerpt: Option<String>,
-    /// The decision: hide, delete, restore, dismiss, silence or suspend.
+    /// The decision: approve, hide, delete, restore, dismiss, silence or suspend.
     pub action: Option<String>,
     /// The stated reason of the decision (shown to the author).
     pub reason: Option<String>,
@@ -551,8 +579,9 @@ pub async fn queue(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Decision {
-    /// `hide`, `delete`, `restore`, `dismiss`, `silence` or `suspend` (the last two apply
-    /// to the target's author, or the user when the target is a user).
+    /// `approve` (publish held content), `hide`, `delete`, `restore`, `dismiss`, `silence`
+    /// or `suspend` (the last two apply to the target's author, or the user when the target
+    /// is a user).
     pub action: String,
     /// Required; stored and shown as the statement of reasons.
     pub reason: String,
@@ -578,7 +607,7 @@ pub async fn decide(
         errors.push(FieldError::new(
             "action",
             "invalid",
-            "hide, delete, restore, dismiss, silence or suspend",
+            "approve, hide, delete, restore, dismiss, silence or suspend",
         ));
     }
     if body.reason.trim().is_empty() {
@@ -620,6 +649,16 @@ pub async fn decide(
     let now = now_ms();
     let content = table(&kind);
     let new_state = match (body.action.as_str(), content) {
+        // Publishes held content (pre-moderation, spam check) and accepts it as it is.
+        ("approve", Some(t)) => {
+            sqlx::query(&format!(
+                "UPDATE {t} SET visibility = 'public', version = version + 1 WHERE id = $1 AND visibility = 'hidden'"
+            ))
+            .bind(&target_id)
+            .execute(&mut *tx)
+            .await?;
+            "approved"
+        }
         ("hide", Some(t)) => {
             sqlx::query(&format!(
                 "UPDATE {t} SET visibility = 'hidden', version = version + 1 WHERE id = $1 AND visibility <> 'deleted'"

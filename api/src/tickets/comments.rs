@@ -11,6 +11,7 @@ use crate::http::json::Json;
 use crate::http::page::{Cursor, Page, limit, next_link};
 use crate::http::problem::{ApiError, ApiResult, FieldError};
 use crate::markdown::{RENDERER_VERSION, render};
+use crate::moderation::gate;
 use crate::state::AppState;
 use crate::timefmt::rfc3339;
 use axum::extract::{OriginalUri, Path, Query, State};
@@ -243,11 +244,23 @@ pub async fn create(
             "The ticket is locked; only moderators can comment.".into(),
         ));
     }
+    let admission = gate::admit(
+        &mut tx,
+        &state,
+        &viewer,
+        user,
+        &gate::Contribution {
+            kind: gate::Kind::Comment,
+            project: Some(&slug),
+            text: &body.body,
+        },
+    )
+    .await?;
     let id = new_id();
     let now = now_ms();
     sqlx::query(
         "INSERT INTO comments (id, ticket_id, author_id, body, body_html, renderer, visibility, version, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, 'public', 1, $7, $7)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8)",
     )
     .bind(&id)
     .bind(&cur.id)
@@ -255,9 +268,11 @@ pub async fn create(
     .bind(&body.body)
     .bind(render(&body.body))
     .bind(RENDERER_VERSION)
+    .bind(admission.visibility())
     .bind(now)
     .execute(&mut *tx)
     .await?;
+    gate::file(&mut tx, &admission, gate::Kind::Comment, &id, &user.id).await?;
     sqlx::query("UPDATE tickets SET comments_count = comments_count + 1 WHERE id = $1")
         .bind(&cur.id)
         .execute(&mut *tx)

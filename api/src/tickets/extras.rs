@@ -95,6 +95,16 @@ async fn set_lock(
         json!({"reason": reason}),
     )
     .await?;
+    // Locking is a moderation decision: it belongs in the audit log too.
+    crate::moderation::audit::record(
+        &mut tx,
+        Some(actor),
+        kind,
+        ("ticket", &cur.id),
+        reason,
+        json!({"project": slug, "number": number}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -9,6 +9,7 @@ use crate::http::cond::check_if_match;
 use crate::http::json::Json;
 use crate::http::problem::{ApiError, ApiResult, FieldError};
 use crate::markdown::{RENDERER_VERSION, render};
+use crate::moderation::gate;
 use crate::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -143,6 +144,18 @@ pub async fn create(
     let now = now_ms();
     let id = new_id();
     let mut tx = state.db.write.begin().await?;
+    let admission = gate::admit(
+        &mut tx,
+        &state,
+        &viewer,
+        user,
+        &gate::Contribution {
+            kind: gate::Kind::Ticket,
+            project: Some(&slug),
+            text: &format!("{}\n{}", body.title, body.body),
+        },
+    )
+    .await?;
     ensure_project(&mut tx, &slug).await?;
     let number: i64 = sqlx::query(
         "UPDATE projects SET next_number = next_number + 1 WHERE slug = $1 RETURNING next_number - 1 AS n",
@@ -154,7 +167,7 @@ pub async fn create(
     sqlx::query(
         "INSERT INTO tickets (id, project, number, title, body, body_html, renderer, state, author_id,
             confidential, visibility, locked, comments_count, version, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8, $9, 'public', 0, 0, 1, $10, $10)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8, $9, $10, 0, 0, 1, $11, $11)",
     )
     .bind(&id)
     .bind(&slug)
@@ -165,9 +178,11 @@ pub async fn create(
     .bind(RENDERER_VERSION)
     .bind(&user.id)
     .bind(i64::from(body.confidential))
+    .bind(admission.visibility())
     .bind(now)
     .execute(&mut *tx)
     .await?;
+    gate::file(&mut tx, &admission, gate::Kind::Ticket, &id, &user.id).await?;
     // Authors follow their own tickets.
     sqlx::query("INSERT INTO subscriptions (ticket_id, user_id, created_at) VALUES ($1, $2, $3)")
         .bind(&id)

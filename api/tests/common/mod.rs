@@ -83,7 +83,27 @@ fn postgres_database() -> String {
     url.to_string()
 }
 
+/// The file section most tests run with: content throttles out of the way, so a test can
+/// write as fast as it likes (the throttles' own tests use `config_with`).
+pub fn relaxed() -> FileSection {
+    FileSection {
+        limits: Some(allmende_api::config::LimitsSection {
+            thread_interval_seconds: Some([0, 0]),
+            reply_interval_seconds: Some([0, 0]),
+            contributions_per_hour: Some(100_000),
+            threads_per_day: Some([100_000, 100_000]),
+            replies_per_day: Some([100_000, 100_000]),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
 pub fn config(backend: Backend) -> (Config, Option<PathBuf>) {
+    config_with(backend, &relaxed())
+}
+
+pub fn config_with(backend: Backend, file: &FileSection) -> (Config, Option<PathBuf>) {
     let (url, cleanup) = match backend {
         Backend::Sqlite => {
             let dir = std::env::temp_dir().join(unique("allmende-api-test"));
@@ -99,7 +119,7 @@ pub fn config(backend: Backend) -> (Config, Option<PathBuf>) {
         "ALLMENDE_CORS_ORIGINS" => Some("https://site.example".into()),
         _ => None,
     };
-    let c = Config::resolve(&FileSection::default(), &env, std::path::Path::new("/")).unwrap();
+    let c = Config::resolve(file, &env, std::path::Path::new("/")).unwrap();
     (c, cleanup)
 }
 
