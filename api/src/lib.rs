@@ -166,7 +166,8 @@ pub fn router(state: AppState) -> Router {
     layered(routes, state)
 }
 
-/// The layers, innermost first: body limit, timeout, rate limit, problem documents,
+/// The layers, innermost first: body limit, timeout, the cache of anonymous public reads
+/// (inside the rate limit, so cached answers still count), rate limit, problem documents,
 /// compression (outside the problems layer, which reads error bodies) with the ETags of
 /// compressed forms, metrics, tracing, request ids, and CORS outermost (so even 429s are
 /// readable).
@@ -178,6 +179,10 @@ fn layered(routes: Router<AppState>, state: AppState) -> Router {
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             limits.timeout,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            std::sync::Arc::new(http::cache::ResponseCache::default()),
+            http::cache::layer,
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -38,6 +38,16 @@ fn none_match<'a>(list: &'a str, etag: &'a str) -> Option<&'a str> {
         .map(|t| if t == "*" { etag } else { t })
 }
 
+/// The tag the client holds of the representation tagged `etag`, per its `If-None-Match`
+/// (`None`: it holds none, so the full answer is due).
+pub fn held_tag(headers: &HeaderMap, etag: &str) -> Option<String> {
+    headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|list| none_match(list, etag))
+        .map(str::to_owned)
+}
+
 /// `If-Match` on PATCH/DELETE: absent passes (requiring it, 428, can come later).
 pub fn check_if_match(headers: &HeaderMap, current: &str) -> Result<(), ApiError> {
     match headers.get(header::IF_MATCH).and_then(|v| v.to_str().ok()) {

@@ -1,5 +1,6 @@
 //! HTTP plumbing shared by every endpoint.
 
+pub mod cache;
 pub mod client;
 pub mod cond;
 pub mod encoding;
