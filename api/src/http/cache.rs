@@ -120,7 +120,11 @@ pub async fn layer(State(cache): State<Arc<ResponseCache>>, req: Request, next: 
     if let Some((headers, body)) = cache.fresh(&key, generation) {
         return answer(req.headers(), headers, body);
     }
-    let res = next.run(req).await;
+    // The handler makes the full answer even for a conditional request, so that a run of
+    // revalidations (all 304) still fills the cache; `answer` applies `If-None-Match`.
+    let (mut parts, body) = req.into_parts();
+    let conditional = parts.headers.remove(header::IF_NONE_MATCH);
+    let res = next.run(Request::from_parts(parts, body)).await;
     let public = res
         .headers()
         .get(header::CACHE_CONTROL)
@@ -140,7 +144,11 @@ pub async fn layer(State(cache): State<Arc<ResponseCache>>, req: Request, next: 
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     cache.store(key, generation, parts.headers.clone(), bytes.clone());
-    Response::from_parts(parts, Body::from(bytes))
+    let mut request = HeaderMap::new();
+    if let Some(v) = conditional {
+        request.insert(header::IF_NONE_MATCH, v);
+    }
+    answer(&request, parts.headers, bytes)
 }
 
 /// A cached answer, or 304 when the client holds it (as `cond::json_with_etag` would).
