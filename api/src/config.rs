@@ -682,10 +682,26 @@ mod tests {
         assert!(c.limits.is_dry_run("content") && !c.limits.is_dry_run("reads"));
         assert_eq!(c.limits.trusted_proxies.len(), 1);
         for (text, place, needle) in [
-            ("[api.limits]\ndry_run = [\"posts\"]", "[api.limits] dry_run", "reads, writes, content, reports"),
-            ("[api.limits]\ntrusted_proxies = [\"proxy\"]", "[api.limits] trusted_proxies", "CIDR"),
-            ("[api.limits]\nwrites_per_minute = 0", "[api.limits] writes_per_minute", "dry_run"),
-            ("[api.moderation]\nverified_email_domains = [\"bund\"]", "[api.moderation] verified_email_domains", "bund.de"),
+            (
+                "[api.limits]\ndry_run = [\"posts\"]",
+                "[api.limits] dry_run",
+                "reads, writes, content, reports",
+            ),
+            (
+                "[api.limits]\ntrusted_proxies = [\"proxy\"]",
+                "[api.limits] trusted_proxies",
+                "CIDR",
+            ),
+            (
+                "[api.limits]\nwrites_per_minute = 0",
+                "[api.limits] writes_per_minute",
+                "dry_run",
+            ),
+            (
+                "[api.moderation]\nverified_email_domains = [\"bund\"]",
+                "[api.moderation] verified_email_domains",
+                "bund.de",
+            ),
         ] {
             let e = parse(text).unwrap_err().to_string();
             assert!(e.starts_with(place), "{e}");
