@@ -140,6 +140,9 @@ EOF
 
 # One run per role: the moderator reaches every operation, the member the ordinary ones
 # (and the refusals a member gets). Both check no 5xx and schema conformance.
+# Left out: the dev login and token revocation. The fuzzer learns ids from responses, so it
+# revoked the very token it ran with, and a dev login as `mod` made the moderator a member;
+# every later operation then only saw 401/403. Both are covered by api/tests/auth.rs.
 status=0
 for who in moderator member; do
   token=${!who}
@@ -147,6 +150,7 @@ for who in moderator member; do
   started=$(date +%s)
   "$venv/bin/schemathesis" --config-file "$run/schemathesis.toml" run "$base/openapi.json" \
     --header "Authorization: Bearer $token" \
+    --exclude-path /dev/login --exclude-path '/me/tokens/{id}' \
     --checks not_a_server_error,response_schema_conformance \
     --phases examples,coverage,fuzzing \
     --max-examples "$MAX_EXAMPLES" \
