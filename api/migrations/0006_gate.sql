@@ -39,3 +39,7 @@ CREATE TABLE notifications (
     read_at BIGINT
 );
 CREATE INDEX notifications_user ON notifications (user_id, created_at, id);
+
+-- The request an audit row came from (its X-Request-Id), next to the client's address
+-- prefix (request_ip, /24 or /48), so an audit entry can be matched with the access logs.
+ALTER TABLE audit_events ADD COLUMN request_id TEXT;

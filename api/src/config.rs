@@ -125,6 +125,8 @@ pub struct Config {
     pub categories: Vec<CategoryConfig>,
     pub moderation: Moderation,
     pub limits: Limits,
+    /// Ticket templates of the catalogue (see `tickets::templates`); empty: built-in ones.
+    pub ticket_templates: crate::tickets::templates::Templates,
 }
 
 #[derive(Debug, Clone)]
@@ -356,6 +358,7 @@ impl Config {
             categories: Self::check_categories(file.categories.clone())?,
             moderation: Self::moderation(file)?,
             limits: Self::limits(file.limits.clone().unwrap_or_default())?,
+            ticket_templates: Default::default(),
         })
     }
 

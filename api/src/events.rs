@@ -12,11 +12,12 @@ pub async fn append(
     kind: &str,
     data: serde_json::Value,
 ) -> Result<(), sqlx::Error> {
+    let id = new_id();
     sqlx::query(
         "INSERT INTO events (id, project, ticket_id, actor_id, kind, data, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
-    .bind(new_id())
+    .bind(&id)
     .bind(project)
     .bind(ticket_id)
     .bind(actor_id)
@@ -25,5 +26,5 @@ pub async fn append(
     .bind(now_ms())
     .execute(&mut **tx)
     .await?;
-    Ok(())
+    crate::notifications::fan_out(tx, &id, project, ticket_id, actor_id, kind, &data).await
 }

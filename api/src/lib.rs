@@ -19,6 +19,7 @@ pub mod forum;
 pub mod http;
 pub mod markdown;
 pub mod moderation;
+pub mod notifications;
 pub mod openapi;
 pub mod state;
 pub mod tickets;
@@ -55,6 +56,8 @@ pub fn router(state: AppState) -> Router {
             "/me/tokens",
             get(auth::tokens::list).post(auth::tokens::create),
         )
+        .route("/me/notifications", get(notifications::list))
+        .route("/me/notifications/read", post(notifications::mark_read))
         .route(
             "/me/tokens/{id}",
             axum::routing::delete(auth::tokens::revoke),
@@ -62,6 +65,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/projects/{slug}/tickets",
             get(list::list).post(write::create),
+        )
+        .route(
+            "/projects/{slug}/ticket-templates",
+            get(tickets::templates::list),
         )
         .route(
             "/projects/{slug}/tickets/{number}",

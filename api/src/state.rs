@@ -23,6 +23,8 @@ pub struct AppState {
     pub pow_secret: Arc<[u8; 32]>,
     /// The spam check every new contribution passes (local heuristics unless replaced).
     pub spam: Arc<dyn SpamCheck>,
+    /// Offered when the catalogue has no ticket templates.
+    pub built_in_templates: Arc<Vec<crate::tickets::templates::TicketTemplate>>,
 }
 
 impl AppState {
@@ -38,6 +40,7 @@ impl AppState {
             projects,
             pow_secret: Arc::new(rand::random()),
             spam: Arc::new(LocalHeuristics),
+            built_in_templates: Arc::new(crate::tickets::templates::built_in()),
         }
     }
 }

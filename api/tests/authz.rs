@@ -96,6 +96,19 @@ fn endpoints(f: &Fixture) -> Vec<(&'static str, String, Option<Value>, [u16; 5])
         ("GET", "/metrics".into(), None, all(200)),
         ("GET", "/me".into(), None, signed_in(200)),
         ("GET", "/me/tokens".into(), None, signed_in(200)),
+        ("GET", "/me/notifications".into(), None, signed_in(200)),
+        (
+            "GET",
+            format!("/projects/{p}/ticket-templates"),
+            None,
+            all(200),
+        ),
+        (
+            "POST",
+            "/me/notifications/read".into(),
+            Some(json!({})),
+            signed_in(204),
+        ),
         (
             "POST",
             "/me/tokens".into(),

@@ -448,6 +448,24 @@ fn interaction_limits_stop_whom_their_level_names_until_lifted() {
             Some(&admin),
             &json!({"name": "x", "scopes": ["read"], "expires_in_days": 30}),
         );
+        // Each row names its request and, for admins only, the client's address prefix.
+        let set = s
+            .get("/audit-events?action=interaction_limit.set", Some(&admin))
+            .json();
+        assert_eq!(set["items"][0]["ip_prefix"], "127.0.0.0/24", "{set}");
+        assert!(
+            set["items"][0]["request_id"]
+                .as_str()
+                .is_some_and(|r| r.len() >= 32),
+            "{set}"
+        );
+        let seen_by_mod = s
+            .get("/audit-events?action=interaction_limit.set", Some(&mod_))
+            .json();
+        assert!(
+            seen_by_mod["items"][0]["ip_prefix"].is_null(),
+            "{seen_by_mod}"
+        );
         let all = s
             .get("/audit-events?action=token.created", Some(&admin))
             .json();
@@ -464,4 +482,151 @@ fn interaction_limits_stop_whom_their_level_names_until_lifted() {
             .json();
         assert!(scoped["items"].as_array().unwrap().is_empty(), "{scoped}");
     }
+}
+
+#[test]
+fn notifications_follow_subscriptions_and_replies_and_respect_visibility() {
+    for b in backends() {
+        let s = start(b, &relaxed());
+        let anna = s.login("anna", "member");
+        let bernd = s.login("bernd", "member");
+        let mod_ = s.login("mod", "moderator");
+        let notes = |t: &str, q: &str| -> Vec<Value> {
+            let r = s.get(&format!("/me/notifications{q}"), Some(t));
+            assert_eq!(r.status, 200, "{}", r.text);
+            r.json()["items"].as_array().unwrap().clone()
+        };
+        new_ticket(&s, &anna, "Export kaputt");
+        // Bernd comments: Anna (the author, subscribed) hears of it; Bernd is subscribed now.
+        s.post(
+            "/projects/opendesk/tickets/1/comments",
+            Some(&bernd),
+            &json!({"body": "Bei mir auch, Version 2.3"}),
+        );
+        let a = notes(&anna, "");
+        assert_eq!(a.len(), 1, "{a:?}");
+        assert_eq!(a[0]["reason"], "comment.created");
+        assert_eq!(a[0]["subject"]["type"], "ticket");
+        assert_eq!(a[0]["subject"]["number"], 1);
+        assert_eq!(a[0]["subject"]["title"], "Export kaputt");
+        assert_eq!(a[0]["actor"]["username"], "bernd");
+        assert_eq!(a[0]["read"], false);
+        assert!(
+            notes(&bernd, "").is_empty(),
+            "no notification of one's own comment"
+        );
+        // Closing tells every subscriber but the one who closed.
+        let t = s.get("/projects/opendesk/tickets/1", Some(&anna));
+        let etag = t.header("etag").unwrap().to_owned();
+        let closed = s.req(
+            "PATCH",
+            "/projects/opendesk/tickets/1",
+            Some(&anna),
+            &[("If-Match", &etag)],
+            Some(&json!({"state": "closed", "state_reason": "completed"}).to_string()),
+        );
+        assert_eq!(closed.status, 200, "{}", closed.text);
+        let b = notes(&bernd, "");
+        assert_eq!(b[0]["reason"], "ticket.closed");
+        // Marking read.
+        let id = a[0]["id"].as_str().unwrap();
+        let r = s.post("/me/notifications/read", Some(&anna), &json!({"ids": [id]}));
+        assert_eq!(r.status, 204, "{}", r.text);
+        assert!(notes(&anna, "?unread=true").is_empty());
+        assert_eq!(notes(&anna, "")[0]["read"], true);
+        // A confidential ticket hides its notifications from those who may not see it.
+        let patch = |t: &str, body: Value| {
+            let cur = s.get("/projects/opendesk/tickets/1", Some(t));
+            let etag = cur.header("etag").unwrap().to_owned();
+            s.req(
+                "PATCH",
+                "/projects/opendesk/tickets/1",
+                Some(t),
+                &[("If-Match", &etag)],
+                Some(&body.to_string()),
+            )
+        };
+        assert_eq!(patch(&mod_, json!({"confidential": true})).status, 200);
+        assert!(
+            notes(&bernd, "").is_empty(),
+            "bernd may not see the ticket any more"
+        );
+        assert_eq!(notes(&anna, "").len(), 1, "the author still sees it");
+        // Forum: replies notify the topic's author and the answered post's author.
+        let topic = s.post(
+            "/categories/allgemein/topics",
+            Some(&anna),
+            &json!({"title": "Schnittstellen", "body": "Welche gibt es?"}),
+        );
+        let tid = topic.json()["id"].as_str().unwrap().to_owned();
+        let p = s.post(
+            &format!("/topics/{tid}/posts"),
+            Some(&bernd),
+            &json!({"body": "Es gibt eine REST-Schnittstelle."}),
+        );
+        let pid = p.json()["id"].as_str().unwrap().to_owned();
+        let carla = s.login("carla", "member");
+        s.post(
+            &format!("/topics/{tid}/posts"),
+            Some(&carla),
+            &json!({"body": "Und eine für WebDAV.", "reply_to": pid}),
+        );
+        let b = notes(&bernd, "");
+        assert_eq!(b[0]["reason"], "post.replied", "{b:?}");
+        assert_eq!(b[0]["subject"]["type"], "topic");
+        assert_eq!(b[0]["subject"]["title"], "Schnittstellen");
+        let a = notes(&anna, "?unread=true");
+        assert_eq!(
+            a.iter().filter(|n| n["reason"] == "topic.replied").count(),
+            2,
+            "{a:?}"
+        );
+        let r = s.post("/me/notifications/read", Some(&anna), &json!({}));
+        assert_eq!(r.status, 204);
+        assert!(notes(&anna, "?unread=true").is_empty());
+        assert_eq!(s.get("/me/notifications", None).status, 401);
+    }
+}
+
+#[test]
+fn ticket_templates_come_from_the_project_the_catalogue_or_the_built_in_set() {
+    use allmende_api::tickets::templates::{built_in, parse};
+    let (mut config, cleanup) = common::config(Backend::Sqlite);
+    let own = parse(
+        "content/software/opendesk/ticket-templates/frage.yml",
+        "frage",
+        "name: {de: Frage, en: Question}\ndescription: Fragen zur Einführung\nlabels: [question]\nbody:\n  - type: textarea\n    id: q\n    attributes: {label: Ihre Frage}\n    validations: {required: true}\n",
+    )
+    .unwrap();
+    config.ticket_templates.insert("opendesk".into(), vec![own]);
+    let s = start_with(Backend::Sqlite, config, cleanup);
+    let r = s.get("/projects/opendesk/ticket-templates", None);
+    assert_eq!(r.status, 200, "{}", r.text);
+    let items = r.json()["items"].clone();
+    assert_eq!(items[0]["id"], "frage");
+    assert_eq!(items[0]["name"]["en"], "Question");
+    assert_eq!(items[0]["body"][0]["type"], "textarea");
+    assert_eq!(items[0]["body"][0]["validations"]["required"], true);
+    let etag = r.header("etag").unwrap().to_owned();
+    let again = s.req(
+        "GET",
+        "/projects/opendesk/ticket-templates",
+        None,
+        &[("If-None-Match", &etag)],
+        None,
+    );
+    assert_eq!(again.status, 304);
+    let other = s
+        .get("/projects/bigbluebutton/ticket-templates", None)
+        .json();
+    let ids: Vec<&str> = other["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["bug-report", "feature-request"]);
+    assert_eq!(built_in().len(), 2);
+    s.get("/projects/Bad_Slug/ticket-templates", None)
+        .problem(404);
 }

@@ -11,6 +11,12 @@ use std::path::Path;
 pub fn config(site: &Config) -> Result<allmende_api::Config, allmende_api::ConfigError> {
     let mut api = allmende_api::Config::from_env_and_file(&site.api, &site.root)?;
     api.projects = catalogue_slugs(&site.content_dir);
+    api.ticket_templates = allmende_api::tickets::templates::load_catalogue(&site.content_dir)
+        .map_err(|e| allmende_api::ConfigError::Invalid {
+            place: format!("{}:{}:{}", e.file, e.line, e.column),
+            message: e.message,
+            hint: e.hint,
+        })?;
     Ok(api)
 }
 

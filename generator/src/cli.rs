@@ -65,7 +65,8 @@ pub struct BuildArgs {
     /// Output folder (default: from site.toml).
     #[arg(long)]
     pub output: Option<PathBuf>,
-    /// Start from an empty output folder.
+    /// Start from nothing: render every page and replace the output folder as a whole
+    /// (the old site stays live until the new one is complete).
     #[arg(long)]
     pub clean: bool,
     /// Leave out entries with errors instead of failing.
@@ -143,12 +144,6 @@ pub fn run_build(args: BuildArgs) -> u8 {
         Ok(c) => c,
         Err(e) => return fail(e),
     };
-    if args.clean
-        && config.output_dir.exists()
-        && let Err(e) = std::fs::remove_dir_all(&config.output_dir)
-    {
-        return fail(format!("cannot clean {}: {e}", config.output_dir.display()));
-    }
     // A clean build starts from nothing: no pages or validated entries from earlier builds.
     if args.clean
         && let Err(e) = crate::site::cache::clear(&config)
@@ -158,10 +153,18 @@ pub fn run_build(args: BuildArgs) -> u8 {
     let options = crate::site::BuildOptions {
         keep_going: args.keep_going,
         progress: true,
+        clean: args.clean,
     };
     match crate::site::build(&config, &options) {
         Ok(summary) => {
             println!("{summary} → {}", config.output_dir.display());
+            // The site is live; what a clean build replaced goes now, after the summary.
+            if let Err(e) = crate::site::output::remove_replaced(&config.output_dir) {
+                eprintln!(
+                    "warning: the replaced site {} could not be removed ({e}); delete it by hand",
+                    crate::site::output::replaced_path(&config.output_dir).display()
+                );
+            }
             EXIT_VALID
         }
         Err(crate::site::BuildError::InvalidEntries { count }) => {

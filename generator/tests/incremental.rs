@@ -99,15 +99,21 @@ fn an_edit_rebuilds_only_its_pages_and_equals_a_clean_build() {
 
     let first = build(&live);
     assert_eq!(first.rendered, first.pages, "nothing cached yet");
+    assert_eq!(first.search_indexes, live.languages.len());
     let again = build(&live);
     assert_eq!(again.rendered, 0, "same input: no page rendered");
     assert_eq!(again.written, 0, "same input: no file written");
+    assert_eq!(
+        again.search_indexes, 0,
+        "same documents: search indexes kept"
+    );
 
     let before = tree(&live.output_dir);
     let ids = identities(&live.output_dir);
     let slug = "decidim";
     edit_feature(&content, slug, "Zusatzwort");
     let incremental = build(&live);
+    assert!(incremental.search_indexes >= 1, "indexed text changed");
     let after = tree(&live.output_dir);
 
     let clean = config(&root, &content, "clean");
@@ -151,6 +157,38 @@ fn an_edit_rebuilds_only_its_pages_and_equals_a_clean_build() {
         incremental.written,
         changed.len() - usize::from(changed.iter().any(|p| *p == ".allmende-manifest")),
         "only changed files written"
+    );
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+/// An edit the search index does not show (the version) keeps both indexes, and the site
+/// still equals a clean build's.
+#[test]
+fn an_edit_outside_the_indexed_text_keeps_the_search_indexes() {
+    let root = std::env::temp_dir().join(format!("allmende-keepindex-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let content = root.join("content");
+    copy_dir(&repo().join("content"), &content);
+    let live = config(&root, &content, "public");
+    build(&live);
+    let file = content.join("software/decidim/publiccode.yml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let (head, tail) = text
+        .split_once("\nsoftwareVersion:")
+        .expect("decidim has a version");
+    let rest = tail.split_once('\n').map_or("", |(_, r)| r);
+    std::fs::write(&file, format!("{head}\nsoftwareVersion: \"99.1\"\n{rest}")).unwrap();
+    let edited = build(&live);
+    assert!(
+        edited.rendered >= 2,
+        "the entry's pages show the version: {edited}"
+    );
+    assert_eq!(edited.search_indexes, 0, "{edited}");
+    let clean = config(&root, &content, "clean");
+    build(&clean);
+    assert!(
+        tree(&live.output_dir) == tree(&clean.output_dir),
+        "same site as a clean build"
     );
     let _ = std::fs::remove_dir_all(&root);
 }

@@ -5,6 +5,8 @@
 //! `{"ok":…}`, `{"need":[{"file":F,"block":B,"name":"…"}…]}` or `{"error":"…"}`.
 
 use crate::engine::{Engine, Outcome};
+use allmende_search::SearchResponse;
+use serde::Serialize;
 use std::cell::RefCell;
 
 thread_local! {
@@ -12,14 +14,39 @@ thread_local! {
     static RESULT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
-fn answer(value: serde_json::Value) -> u32 {
-    let ok = value.get("error").is_none();
-    RESULT.with(|r| *r.borrow_mut() = serde_json::to_vec(&value).unwrap_or_default());
-    u32::from(!ok)
+/// One answer, serialised as `{"ok":…}`, `{"need":[…]}` or `{"error":"…"}`. Typed rather than
+/// built as a `serde_json::Value` tree: the engine then carries no `Value` code (measured in
+/// README.md).
+#[derive(Serialize)]
+#[serde(rename_all = "lowercase")]
+enum Answer<'a> {
+    Ok(Payload<'a>),
+    Need(Vec<Need<'a>>),
+    Error(String),
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Payload<'a> {
+    Opened { blocks: usize },
+    Found(&'a SearchResponse),
+}
+
+#[derive(Serialize)]
+struct Need<'a> {
+    file: usize,
+    block: usize,
+    name: Option<&'a str>,
+}
+
+fn answer(value: &Answer<'_>) -> u32 {
+    let failed = matches!(value, Answer::Error(_));
+    RESULT.with(|r| *r.borrow_mut() = serde_json::to_vec(value).unwrap_or_default());
+    u32::from(failed)
 }
 
 fn error(message: impl std::fmt::Display) -> u32 {
-    answer(serde_json::json!({ "error": message.to_string() }))
+    answer(&Answer::Error(message.to_string()))
 }
 
 /// Takes back a buffer `alloc` handed out and JS filled.
@@ -74,7 +101,7 @@ pub unsafe extern "C" fn open(
                 .map(|f| f.blocks.len())
                 .sum::<usize>();
             ENGINE.with(|e| *e.borrow_mut() = Some(engine));
-            answer(serde_json::json!({ "ok": { "blocks": blocks } }))
+            answer(&Answer::Ok(Payload::Opened { blocks }))
         }
         Err(e) => error(e),
     }
@@ -112,16 +139,18 @@ pub unsafe extern "C" fn query(ptr: *mut u8, len: usize) -> u32 {
             return error("no index open");
         };
         match engine.attempt(&request) {
-            Ok(Outcome::Done(response)) => answer(serde_json::json!({ "ok": response })),
+            Ok(Outcome::Done(response)) => answer(&Answer::Ok(Payload::Found(&response))),
             Ok(Outcome::Need(blocks)) => {
                 let dir = engine.directory();
                 let need: Vec<_> = blocks
                     .into_iter()
-                    .map(|(file, block)| {
-                        serde_json::json!({ "file": file, "block": block, "name": dir.block_name((file, block)) })
+                    .map(|(file, block)| Need {
+                        file,
+                        block,
+                        name: dir.block_name((file, block)),
                     })
                     .collect();
-                answer(serde_json::json!({ "need": need }))
+                answer(&Answer::Need(need))
             }
             Err(e) => error(e),
         }

@@ -29,6 +29,9 @@ const PAGES = [
   ["compare in English", "/en/compare/?s=nextcloud,opentalk,decidim", ".compare-table tbody tr"],
   ["search with results", "/de/search/?q=beteiligung", "#search-results li"],
   ["search in English", "/en/search/?q=video", "#search-results li"],
+  // The header's search box with its live results open (search-box.js).
+  ["header search box with live results", "/de/software/", "#q-results [role=option]", { typeInto: ["#q", "Beteiligung"] }],
+  ["home search box with live results in English", "/en/", "#home-q-results [role=option]", { typeInto: ["#home-q", "video"] }],
   ["404 page", "/404.html", "main h1"],
   // Tickets and forum, filled from the fake API (lib/fakeapi.js); `login` starts logged in.
   ["entry, logged in: tickets and discussion with forms", "/de/software/opendesk/", "[data-collab=entry-tickets][data-state=list] form", { login: "member" }],
@@ -53,7 +56,7 @@ after(async () => {
   await env?.close();
 });
 
-async function open(path, ready, { stripScripts, login, apiDown, ...options }, viewport) {
+async function open(path, ready, { stripScripts, login, apiDown, typeInto, ...options }, viewport) {
   const page = await newPage(env.browser, { ...options, ...(viewport ? { viewport } : {}) });
   if (login) await signIn(page, env.fake, `axe-${login}`, login);
   if (apiDown) {
@@ -65,7 +68,8 @@ async function open(path, ready, { stripScripts, login, apiDown, ...options }, v
     await page.route(env.base + path, (route) => route.fulfill({ status: 200, contentType: "text/html; charset=utf-8", body: html }));
   }
   await page.goto(env.base + path, { waitUntil: "load" });
-  await page.waitForSelector(ready, { state: "attached" });
+  if (typeInto) await page.locator(typeInto[0]).pressSequentially(typeInto[1]);
+  await page.waitForSelector(ready, { state: "attached", timeout: 20_000 });
   await settled(page);
   return page;
 }

@@ -123,7 +123,7 @@ test("e2e tickets: dev login → open a ticket → comment → react → close (
     await page.waitForSelector(".comments li:focus");
     assert.match(await page.locator(".comments li:focus").textContent(), /e2e-anna.*Gern mit OpenAPI\./s);
 
-    const agree = page.getByRole("button", { name: /Zustimmung/ });
+    const agree = page.locator(".reactions[data-target=ticket]").getByRole("button", { name: /Zustimmung/ });
     await agree.click();
     await page.waitForFunction(() => document.querySelector(".reaction[aria-pressed=true]"));
     assert.match(await agree.textContent(), /Zustimmung: 1$/);
@@ -145,6 +145,52 @@ test("e2e tickets: dev login → open a ticket → comment → react → close (
     // Until the API has the forum, the entry page's discussion area gets a 404 (and says so).
     const forumAbsent = missingForum().length > 0;
     assert.deepEqual(page.problems.filter((p) => !(forumAbsent && /HTTP 404: .*\/api\/v1\/categories\//.test(p))), []);
+  } finally {
+    await page.context().close();
+  }
+});
+
+test("e2e ticket templates: pick a template, answer its fields, the ticket body carries the answers (real API)", { timeout: 120_000, skip: !HAS_API && "no api/ crate in this tree" }, async () => {
+  const page = await newPage(env.browser);
+  try {
+    await devLogin(page, env.base, "/de/software/opendesk/", "e2e-tilo", "member");
+    await page.waitForURL(env.base + "/de/software/opendesk/");
+    await rendered(page, "entry-tickets", "list");
+    const slot = page.locator("[data-collab=entry-tickets]");
+    const kind = slot.getByLabel("Art des Tickets");
+    await kind.waitFor();
+    await kind.selectOption({ label: "Fehler melden – Etwas funktioniert nicht wie beschrieben." });
+    await slot.getByLabel("Titel").fill("Export bricht ab");
+    await slot.getByLabel("Was ist passiert? (Pflichtfeld)").fill("Der Export endet mit einem Fehler.");
+    await slot.getByLabel("Schritte zum Nachstellen (Pflichtfeld)").fill("1. Export öffnen\n2. Starten");
+    await slot.getByLabel("Umgebung").selectOption("Linux");
+    assertClean(await axe(page), "entry page with a ticket template form");
+    await slot.getByRole("button", { name: "Ticket eröffnen" }).click();
+    await page.waitForFunction(() => /Ticket #\d+ eröffnet/.test(document.querySelector("[data-collab=entry-tickets] .collab-status").textContent));
+    const number = Number(/^#(\d+)/.exec(await focusedText(page))[1]);
+    const stored = await (await fetch(`${api.url}/api/v1/projects/opendesk/tickets/${number}`)).json();
+    assert.match(stored.body, /^### Was ist passiert\?\n\nDer Export endet mit einem Fehler\./);
+    assert.match(stored.body, /### Version\n\n_Keine Angabe_/);
+    assert.match(stored.body, /### Umgebung\n\nLinux$/);
+
+    // Someone comments: tilo's header shows one new notification, the login page lists it.
+    const login = await fetch(`${api.url}/api/v1/dev/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "e2e-uwe", role: "member" }) });
+    const { token } = await login.json();
+    const c = await fetch(`${api.url}/api/v1/projects/opendesk/tickets/${number}/comments`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ body: "Bei mir auch unter Linux." }) });
+    assert.equal(c.status, 201);
+    await page.reload();
+    const inbox = page.locator("[data-collab=account] .account-inbox");
+    await page.waitForFunction(() => /\(1 neu\)/.test(document.querySelector("[data-collab=account] .account-inbox")?.textContent || ""));
+    await inbox.click();
+    await rendered(page, "login", "logged-in");
+    const note = page.locator("#notifications li a").first();
+    await note.waitFor();
+    assert.equal(await note.textContent(), "e2e-uwe hat „Export bricht ab“ kommentiert");
+    assert.match(await note.getAttribute("href"), new RegExp(`/de/tickets/\\?project=opendesk&number=${number}#comment-`));
+    assertClean(await axe(page), "login page with notifications");
+    await page.getByRole("button", { name: "Alle als gelesen markieren" }).click();
+    await page.waitForFunction(() => document.querySelector("[data-collab=login] .collab-status").textContent === "Alle Benachrichtigungen sind als gelesen markiert.");
+    assert.equal(await page.locator("#notifications li.unread").count(), 0);
   } finally {
     await page.context().close();
   }
@@ -201,7 +247,7 @@ test("e2e forum: new topic → reply → like → report → a moderator hides i
 
     await page.reload();
     await rendered(page, "topic", "topic");
-    assert.match(await page.locator(`#${replyDomId}`).textContent(), /Von der Moderation ausgeblendet/);
+    assert.match(await page.locator(`#${replyDomId}`).textContent(), /von der Moderation ausgeblendet/);
     assert.deepEqual([...page.problems, ...mod.problems], []);
   } finally {
     await page.context().close();

@@ -75,7 +75,7 @@ test("tickets: dev login → open a ticket → comment → react → close, with
     assert.match(await page.locator(".comments li:focus").textContent(), /carla.*Mit Semikolon, bitte\./s);
     assert.equal(await page.locator("[data-collab=ticket] .collab-status").textContent(), "Kommentar hinzugefügt.");
 
-    const agree = page.getByRole("button", { name: /Zustimmung/ });
+    const agree = page.locator(".reactions[data-target=ticket]").getByRole("button", { name: /Zustimmung/ });
     assert.equal(await agree.getAttribute("aria-pressed"), "false");
     await agree.click();
     await page.waitForFunction(() => document.querySelector(".reaction[aria-pressed=true]"));
@@ -176,7 +176,7 @@ test("forum: new topic → reply → like → report → a moderator hides the p
 
     await page.reload();
     await rendered(page, "topic", "topic");
-    assert.match(await page.locator(`#post-${replyId}`).textContent(), /Von der Moderation ausgeblendet/);
+    assert.match(await page.locator(`#post-${replyId}`).textContent(), /von der Moderation ausgeblendet/);
     assert.deepEqual([...page.problems, ...mod.problems], []);
   } finally {
     await page.context().close();

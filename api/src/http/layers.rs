@@ -14,6 +14,24 @@ use std::time::Instant;
 
 pub const REQUEST_ID: &str = "x-request-id";
 
+/// Who sent the request being handled, for the audit log: set around every handler by
+/// `rate_limit`, read by `audit::record` (a task-local, so no signature has to carry it).
+#[derive(Debug, Clone, Default)]
+pub struct RequestContext {
+    pub request_id: Option<String>,
+    /// The client's address prefix (`203.0.113.0/24`), never the full address.
+    pub ip_prefix: Option<String>,
+}
+
+tokio::task_local! {
+    pub static REQUEST: RequestContext;
+}
+
+/// The context of the request this task is handling (empty outside a request).
+pub fn request_context() -> RequestContext {
+    REQUEST.try_with(Clone::clone).unwrap_or_default()
+}
+
 /// Turns every error response into problem+json and names the request in `instance`.
 pub async fn problems(req: Request, next: Next) -> Response {
     let request_id = req
@@ -113,10 +131,18 @@ pub fn client_ip(
 pub async fn rate_limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let write = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let limits = &state.config.limits;
-    if !limits.trusted_tokens.is_empty() && trusted_token(&state, req.headers()).await {
-        return next.run(req).await;
-    }
     let ip = client_ip(&state, req.headers(), req.extensions());
+    let context = RequestContext {
+        request_id: req
+            .headers()
+            .get(REQUEST_ID)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
+        ip_prefix: ip.map(super::client::prefix),
+    };
+    if !limits.trusted_tokens.is_empty() && trusted_token(&state, req.headers()).await {
+        return REQUEST.scope(context, next.run(req)).await;
+    }
     let key = client_key(req.headers(), ip);
     let authenticated = req.headers().contains_key(header::AUTHORIZATION);
     let (policy, quota) = if write {
@@ -142,7 +168,7 @@ pub async fn rate_limit(State(state): State<AppState>, req: Request, next: Next)
             return res;
         }
     }
-    let mut res = next.run(req).await;
+    let mut res = REQUEST.scope(context, next.run(req)).await;
     if res.status() == StatusCode::NOT_MODIFIED {
         state.limiter.refund(policy, &key);
     }

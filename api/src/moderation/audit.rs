@@ -25,9 +25,10 @@ pub async fn record(
     reason: Option<&str>,
     data: serde_json::Value,
 ) -> Result<(), sqlx::Error> {
+    let context = crate::http::layers::request_context();
     sqlx::query(
-        "INSERT INTO audit_events (id, actor_id, action, target_kind, target_id, reason, data, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO audit_events (id, actor_id, action, target_kind, target_id, reason, data, created_at, request_ip, request_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(new_id())
     .bind(actor_id)
@@ -37,6 +38,8 @@ pub async fn record(
     .bind(reason)
     .bind(data.to_string())
     .bind(now_ms())
+    .bind(context.ip_prefix)
+    .bind(context.request_id)
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -55,6 +58,10 @@ pub struct AuditEvent {
     /// Before/after summary of the change.
     #[schema(value_type = Object)]
     pub data: serde_json::Value,
+    /// The request it came from (its `X-Request-Id`).
+    pub request_id: Option<String>,
+    /// The client's address prefix (/24 or /48); shown to admins only.
+    pub ip_prefix: Option<String>,
     pub created_at: String,
 }
 
@@ -101,6 +108,7 @@ pub async fn list(
     let limit = limit(q.limit)?;
     let mut s = Sql::new(
         "SELECT a.id, a.actor_id, a.action, a.target_kind, a.target_id, a.reason, a.data, a.created_at, \
+         a.request_id, a.request_ip, \
          u.username, u.display_name FROM audit_events a LEFT JOIN users u ON u.id = a.actor_id WHERE 1 = 1",
     );
     if !viewer.is_admin() {
@@ -168,6 +176,12 @@ pub async fn list(
             ),
             reason: r.try_get("reason")?,
             data: serde_json::from_str(&data).unwrap_or(serde_json::Value::Null),
+            request_id: r.try_get("request_id")?,
+            ip_prefix: if viewer.is_admin() {
+                r.try_get("request_ip")?
+            } else {
+                None
+            },
             created_at: rfc3339(last_key),
         });
     }

@@ -36,6 +36,8 @@ pub struct Comment {
     /// `public`, `hidden` or `deleted`.
     pub visibility: String,
     pub reactions: BTreeMap<String, i64>,
+    /// The caller's own reactions (empty for anonymous callers).
+    pub my_reactions: Vec<String>,
     pub version: i64,
     pub created_at: String,
     pub updated_at: String,
@@ -75,6 +77,7 @@ fn from_row(r: &AnyRow) -> Result<Comment, sqlx::Error> {
         },
         visibility,
         reactions: BTreeMap::new(),
+        my_reactions: Vec::new(),
         version: r.try_get("version")?,
         created_at: rfc3339(r.try_get("created_at")?),
         updated_at: rfc3339(r.try_get("updated_at")?),
@@ -82,23 +85,32 @@ fn from_row(r: &AnyRow) -> Result<Comment, sqlx::Error> {
     })
 }
 
-async fn add_reactions(db: &sqlx::AnyPool, comments: &mut [Comment]) -> ApiResult<()> {
+async fn add_reactions(
+    db: &sqlx::AnyPool,
+    viewer: &Viewer,
+    comments: &mut [Comment],
+) -> ApiResult<()> {
     if comments.is_empty() {
         return Ok(());
     }
-    let mut s = Sql::new(
-        "SELECT target_id, kind, COUNT(*) AS n FROM reactions WHERE target_kind = 'comment' AND target_id IN (",
-    );
+    let mut s = Sql::new("SELECT target_id, kind, COUNT(*) AS n, SUM(CASE WHEN user_id = ");
+    s.bind(viewer.user_id().unwrap_or(""));
+    s.push(" THEN 1 ELSE 0 END) AS mine FROM reactions WHERE target_kind = 'comment' AND target_id IN (");
     let ps: Vec<String> = comments.iter().map(|c| s.arg(&c.id)).collect();
     s.push(&ps.join(", ")).push(") GROUP BY target_id, kind");
     let mut map: HashMap<String, BTreeMap<String, i64>> = HashMap::new();
+    let mut mine: HashMap<String, Vec<String>> = HashMap::new();
     for r in s.query().fetch_all(db).await? {
-        map.entry(r.try_get("target_id")?)
-            .or_default()
-            .insert(r.try_get("kind")?, r.try_get("n")?);
+        let id: String = r.try_get("target_id")?;
+        let kind: String = r.try_get("kind")?;
+        if r.try_get::<Option<i64>, _>("mine")?.unwrap_or(0) > 0 {
+            mine.entry(id.clone()).or_default().push(kind.clone());
+        }
+        map.entry(id).or_default().insert(kind, r.try_get("n")?);
     }
     for c in comments {
         c.reactions = map.remove(&c.id).unwrap_or_default();
+        c.my_reactions = mine.remove(&c.id).unwrap_or_default();
     }
     Ok(())
 }
@@ -118,7 +130,7 @@ pub async fn load(db: &sqlx::AnyPool, viewer: &Viewer, id: &str) -> ApiResult<Co
         .await?
         .ok_or(ApiError::NotFound)?;
     let mut c = vec![from_row(&r)?];
-    add_reactions(db, &mut c).await?;
+    add_reactions(db, viewer, &mut c).await?;
     Ok(c.remove(0))
 }
 
@@ -181,7 +193,7 @@ pub async fn list(
             }
             .encode()
         });
-    add_reactions(&state.db.read, &mut items).await?;
+    add_reactions(&state.db.read, &viewer, &mut items).await?;
     let extra = next_cursor
         .as_deref()
         .map(|c| vec![(header::LINK, next_link(&uri, c))])

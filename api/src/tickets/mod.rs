@@ -7,6 +7,7 @@ pub mod comments;
 pub mod extras;
 pub mod labels;
 pub mod list;
+pub mod templates;
 pub mod write;
 
 use crate::auth::{UserRef, Viewer};

@@ -30,6 +30,9 @@ pub struct NewTicket {
     /// Visible only to its author, assignees and moderators.
     #[serde(default)]
     pub confidential: bool,
+    /// The id of the ticket template used (`GET …/ticket-templates`): its labels that exist
+    /// in the project are applied.
+    pub template: Option<String>,
 }
 
 /// `Some(None)` for an explicit `null` (clear), `None` when the key is absent.
@@ -138,6 +141,23 @@ pub async fn create(
     let mut errors = Vec::new();
     check_title(&body.title, &mut errors);
     check_body(&state, "body", &body.body, &mut errors);
+    let template_labels = match &body.template {
+        Some(id) => match super::templates::for_project(&state, &slug)
+            .into_iter()
+            .find(|t| &t.id == id)
+        {
+            Some(t) => t.labels,
+            None => {
+                errors.push(FieldError::new(
+                    "template",
+                    "invalid",
+                    "not one of this project's ticket templates",
+                ));
+                Vec::new()
+            }
+        },
+        None => Vec::new(),
+    };
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
@@ -183,6 +203,17 @@ pub async fn create(
     .execute(&mut *tx)
     .await?;
     gate::file(&mut tx, &admission, gate::Kind::Ticket, &id, &user.id).await?;
+    for name in &template_labels {
+        sqlx::query(
+            "INSERT INTO ticket_labels (ticket_id, label_id)
+             SELECT $1, l.id FROM labels l WHERE l.project = $2 AND l.name = $3",
+        )
+        .bind(&id)
+        .bind(&slug)
+        .bind(name)
+        .execute(&mut *tx)
+        .await?;
+    }
     // Authors follow their own tickets.
     sqlx::query("INSERT INTO subscriptions (ticket_id, user_id, created_at) VALUES ($1, $2, $3)")
         .bind(&id)

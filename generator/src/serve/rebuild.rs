@@ -143,6 +143,7 @@ impl Builder {
             &BuildOptions {
                 keep_going: true,
                 progress: false,
+                clean: false,
             },
             Some(checked),
         ) {

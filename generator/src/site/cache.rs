@@ -110,6 +110,7 @@ pub struct PageCache {
     old: HashMap<String, Record>,
     new: Mutex<Vec<(String, Fingerprint)>>,
     rendered: std::sync::atomic::AtomicUsize,
+    indexed: std::sync::atomic::AtomicUsize,
 }
 
 /// The cache folder (`cache_dir`, else `<output>/../.allmende-cache/`) and the output
@@ -182,6 +183,7 @@ impl PageCache {
             old,
             new: Mutex::new(Vec::new()),
             rendered: std::sync::atomic::AtomicUsize::new(0),
+            indexed: std::sync::atomic::AtomicUsize::new(0),
         }
     }
 
@@ -191,6 +193,24 @@ impl PageCache {
             .get(path)
             .filter(|r| &r.fingerprint == fingerprint)
             .map(|r| r.hash.as_str())
+    }
+
+    /// Every file (path, content hash) the last build made from inputs with `fingerprint`
+    /// among the paths `ours` accepts, sorted by path: the files of one output that is
+    /// many files, such as a language's search index.
+    pub fn made_from(
+        &self,
+        fingerprint: &Fingerprint,
+        ours: impl Fn(&str) -> bool,
+    ) -> Vec<(String, String)> {
+        let mut files: Vec<(String, String)> = self
+            .old
+            .iter()
+            .filter(|(p, r)| &r.fingerprint == fingerprint && ours(p))
+            .map(|(p, r)| (p.clone(), r.hash.clone()))
+            .collect();
+        files.sort();
+        files
     }
 
     /// Notes the fingerprint a page of this build was rendered (or kept) from.
@@ -204,6 +224,17 @@ impl PageCache {
     pub fn rendering(&self) {
         self.rendered
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Counts a search index this build had to make (one per language).
+    pub fn indexing(&self) {
+        self.indexed
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Search indexes this build made (the others were kept).
+    pub fn indexed(&self) -> usize {
+        self.indexed.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Pages this build rendered (the rest were kept).

@@ -2,6 +2,7 @@
 //! catalogue model, so pages render in parallel and the writer keeps only changes.
 
 pub mod cache;
+pub mod cards;
 pub mod collab;
 pub mod exports;
 pub mod facets;
@@ -50,6 +51,9 @@ pub struct BuildOptions {
     pub keep_going: bool,
     /// Show a progress line on a terminal.
     pub progress: bool,
+    /// Replace the output folder as a whole instead of keeping its unchanged files (the
+    /// old site stays live until the new one is complete; see [`output::remove_replaced`]).
+    pub clean: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -58,6 +62,8 @@ pub struct Summary {
     pub pages: usize,
     /// Pages rendered by this build; the others were unchanged and kept from the last one.
     pub rendered: usize,
+    /// Search indexes (one per language) made by this build; the others were kept.
+    pub search_indexes: usize,
     pub files: usize,
     pub written: usize,
     pub removed: usize,
@@ -99,7 +105,7 @@ pub fn build_from(
         Some(c) => catalogue::from_checked(&config.content_dir, c)?,
         None => catalogue::load_cached(&config.content_dir, Some(&cache::entries_file(config)))?,
     };
-    tracing::debug!(elapsed = ?started.elapsed(), entries = cat.entries.len(), "catalogue loaded");
+    tracing::debug!(elapsed = ?started.elapsed(), cpu = progress::cpu_seconds(), entries = cat.entries.len(), "catalogue loaded");
     let invalid = checked.iter().filter(|c| c.report.errors() > 0).count();
     drop(checked);
     if invalid > 0 && !options.keep_going {
@@ -111,7 +117,12 @@ pub fn build_from(
         path: config.output_dir.clone(),
         source,
     };
-    let writer = Writer::begin(&config.output_dir).map_err(write_err)?;
+    let writer = if options.clean {
+        Writer::begin_clean(&config.output_dir)
+    } else {
+        Writer::begin(&config.output_dir)
+    }
+    .map_err(write_err)?;
     let cache = PageCache::open(&cache_dir, &output_name);
     let salt = cache::build_salt(&theme.fingerprint, config);
     // Entry pages dominate large catalogues: about 1.6 pages per entry and language.
@@ -132,11 +143,12 @@ pub fn build_from(
     );
     progress.finish();
     let pages = rendered?;
-    tracing::debug!(elapsed = ?started.elapsed(), pages, "rendered");
+    tracing::debug!(elapsed = ?started.elapsed(), cpu = progress::cpu_seconds(), pages, "rendered");
     let hashes = writer.hashes();
     let rendered_pages = cache.rendered();
+    let search_indexes = cache.indexed();
     let stats = writer.commit().map_err(write_err)?;
-    tracing::debug!(elapsed = ?started.elapsed(), "written");
+    tracing::debug!(elapsed = ?started.elapsed(), cpu = progress::cpu_seconds(), "written");
     // The site is complete without it; a cache that cannot be saved only makes the next
     // build slower.
     if let Err(e) = cache.save(&hashes) {
@@ -146,6 +158,7 @@ pub fn build_from(
         entries: cat.entries.len(),
         pages,
         rendered: rendered_pages,
+        search_indexes,
         files: stats.files,
         written: stats.written,
         removed: stats.removed,
@@ -299,6 +312,43 @@ impl Renderer<'_> {
         Ok(())
     }
 
+    /// Keeps every file the last build made from inputs with `fingerprint` among the paths
+    /// `ours` accepts, when the live site still has all of them; returns the root file's
+    /// path (the one under `search/root-…`). `None`: nothing was kept, make them anew.
+    fn keep_group(
+        &self,
+        fingerprint: &Fingerprint,
+        ours: impl Fn(&str) -> bool,
+    ) -> Result<Option<String>, BuildError> {
+        let cache = self.caching.cache;
+        let files = cache.made_from(fingerprint, &ours);
+        let root = files
+            .iter()
+            .find(|(p, _)| p.contains("/root-"))
+            .map(|(p, _)| p.clone());
+        if root.is_none() || !files.iter().all(|(p, h)| self.out.has(p, h)) {
+            return Ok(None);
+        }
+        for (path, hash) in &files {
+            let kept = self
+                .out
+                .keep(path, hash)
+                .map_err(|source| BuildError::Write {
+                    path: self.config.output_dir.join(path),
+                    source,
+                })?;
+            if !kept {
+                // Checked just above; only a file removed meanwhile gets here.
+                return Err(BuildError::Write {
+                    path: self.config.output_dir.join(path),
+                    source: std::io::Error::other("file vanished during the build"),
+                });
+            }
+            cache.record(path, *fingerprint);
+        }
+        Ok(root)
+    }
+
     fn put(&self, file: &str, bytes: &[u8]) -> Result<(), BuildError> {
         self.out
             .put(file, bytes)
@@ -443,18 +493,19 @@ pub fn render_site(
                 h.finish()
             })
             .collect();
+        let card_html = cards::CardHtml::new(&theme.env, &cards_v, Mj::from_serialize(t));
         let card_set = CardSet {
-            values: &cards_v,
+            html: &card_html,
             hashes: &card_hashes,
         };
         let prepared = view::Prepared {
             cat,
             codes: &codes,
-            cards: &cards_v,
+            cards: &card_html,
             default,
             edit_template: &config.edit_url,
         };
-        tracing::debug!(lang, "rendering");
+        tracing::debug!(lang, cpu = progress::cpu_seconds(), "rendering");
         cat.entries.par_iter().enumerate().try_for_each(|(i, e)| {
             let path = entry_path(lang, &e.slug);
             // The entry itself and the cards it shows of other entries: nothing else of
@@ -481,10 +532,10 @@ pub fn render_site(
                 context! { site => site_v.clone(), page => Mj::from_serialize(&page), entry => Mj::from_serialize(&v) }
             })
         })?;
-        tracing::debug!(lang, "entry pages done");
+        tracing::debug!(lang, cpu = progress::cpu_seconds(), "entry pages done");
         lists(&r, &site, &site_v, &cards, &card_set)?;
         facet_pages(&r, &site, &site_v, &cards, &card_set, cat)?;
-        tracing::debug!(lang, "lists and facets done");
+        tracing::debug!(lang, cpu = progress::cpu_seconds(), "lists and facets done");
         home(&r, &site, &site_v, &cards, cat)?;
         for p in cat.pages.iter().filter(|p| &p.lang == lang) {
             let path = format!("/{lang}/{}/", p.name);
@@ -496,7 +547,9 @@ pub fn render_site(
                 context! { site => site_v.clone(), page => Mj::from_serialize(&page), body },
             )?;
         }
+        tracing::debug!(lang, cpu = progress::cpu_seconds(), "home and pages done");
         search(&r, &site, &site_v, &cards, cat)?;
+        tracing::debug!(lang, cpu = progress::cpu_seconds(), "search done");
         collab::pages(&r, &site, &site_v)?;
         let path = format!("/{lang}/compare/");
         let page = r.page(
@@ -531,6 +584,7 @@ pub fn render_site(
         .into_iter()
         .filter(|p| p.ends_with(".html") && p != "404.html" && p != "index.html")
         .collect();
+    tracing::debug!(cpu = progress::cpu_seconds(), "pages done");
     // Per-entry data files change only with their entry.
     cat.entries.par_iter().enumerate().try_for_each(|(i, e)| {
         let mut h = Hasher::new(&caching.salt);
@@ -544,9 +598,11 @@ pub fn render_site(
             Ok(exports::entry_json(e))
         })
     })?;
+    tracing::debug!(cpu = progress::cpu_seconds(), "entry data done");
     exports::catalogue_files(cat, config, &html_paths)
         .par_iter()
         .try_for_each(|o| r.put(&o.path, &o.bytes))?;
+    tracing::debug!(cpu = progress::cpu_seconds(), "exports done");
     Ok(r.pages.load(std::sync::atomic::Ordering::Relaxed))
 }
 
@@ -639,7 +695,7 @@ struct Listing<'a> {
 
 /// A language's cards with their template values and fingerprints, by catalogue index.
 struct CardSet<'a> {
-    values: &'a [Mj],
+    html: &'a cards::CardHtml<'a>,
     hashes: &'a [Fingerprint],
 }
 
@@ -687,7 +743,10 @@ fn paged(
         }
         let hashed = h.json(&page) && h.json(&pagination) && h.json(&extra);
         r.page_cached(&path, template, hashed.then(|| h.finish()), || {
-            let entries: Vec<Mj> = chunk.iter().map(|c| set.values[c.index].clone()).collect();
+            let entries: Vec<Mj> = chunk
+                .iter()
+                .map(|c| set.html.value(c.index, cards::Variant::ListH2Compare))
+                .collect();
             context! {
                 site => site_v.clone(),
                 page => Mj::from_serialize(&page),
@@ -917,14 +976,39 @@ fn search(
     cat: &Catalogue,
 ) -> Result<(), BuildError> {
     let docs = search_index::documents(cat, cards, site.lang, &r.config.languages[0]);
-    let published = search_index::publish(&docs, site.lang).map_err(|e| BuildError::Render {
-        template: "search index".into(),
-        message: e.to_string(),
-    })?;
-    for (path, bytes) in &published.files {
-        r.put(path, bytes)?;
-    }
-    let search_root = format!("/{}", published.root_path);
+    // The index is a function of its documents (and the program, in the salt): when they
+    // are unchanged and the live site still has the files the last build published for
+    // them, those files are kept and tantivy does not run (about 2 s of CPU for 10,000
+    // entries in two languages).
+    let mut h = Hasher::new(&r.caching.salt);
+    h.str("search index").str(site.lang);
+    let fingerprint = h.json(&docs).then(|| h.finish());
+    let root_prefix = format!("{}/root-{}-", search_index::DIR, site.lang);
+    let blocks_prefix = format!("{}/{}/", search_index::DIR, site.lang);
+    let ours = |p: &str| p.starts_with(&root_prefix) || p.starts_with(&blocks_prefix);
+    let kept = match fingerprint {
+        Some(fp) => r.keep_group(&fp, ours)?,
+        None => None,
+    };
+    let root_path = match kept {
+        Some(root_path) => root_path,
+        None => {
+            r.caching.cache.indexing();
+            let published =
+                search_index::publish(&docs, site.lang).map_err(|e| BuildError::Render {
+                    template: "search index".into(),
+                    message: e.to_string(),
+                })?;
+            for (path, bytes) in &published.files {
+                r.put(path, bytes)?;
+                if let Some(fp) = fingerprint {
+                    r.caching.cache.record(path, fp);
+                }
+            }
+            published.root_path
+        }
+    };
+    let search_root = format!("/{root_path}");
     let facets: Vec<Value> = FACETS
         .iter()
         .map(|f| serde_json::json!({"label": label(site.t, "facet", f.key), "url": format!("/{}/{}/", site.lang, f.key)}))

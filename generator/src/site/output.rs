@@ -76,7 +76,8 @@ pub struct Writer {
     dir: PathBuf,
     staging: PathBuf,
     old: BTreeMap<String, String>,
-    /// The live folder did not exist: the staging folder simply becomes it.
+    /// The live folder did not exist, or a clean build replaces it as a whole: the staging
+    /// folder simply becomes it.
     fresh: bool,
     dirs: Mutex<BTreeSet<PathBuf>>,
     /// (path, hash, size, staged)
@@ -84,24 +85,58 @@ pub struct Writer {
     committed: bool,
 }
 
+/// Where a clean build puts the site it replaced (`<parent>/.<name>.old`) until
+/// [`remove_replaced`] deletes it.
+pub fn replaced_path(dir: &Path) -> PathBuf {
+    let (parent, name) = parent_and_name(dir);
+    parent.join(format!(".{name}.old"))
+}
+
+/// Deletes the site a clean build replaced, if any. Deleting 60,000 files costs the kernel
+/// seconds, and ext4 then searches longer for free inodes while files are created: so a
+/// clean build renames the old site away and deletes it only after the new one is live.
+pub fn remove_replaced(dir: &Path) -> io::Result<()> {
+    match std::fs::remove_dir_all(replaced_path(dir)) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
+}
+
+fn parent_and_name(dir: &Path) -> (PathBuf, String) {
+    let parent = dir
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .to_owned();
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    (parent, name)
+}
+
 impl Writer {
+    /// Starts a build that keeps what it can of the live folder `dir`.
     pub fn begin(dir: &Path) -> io::Result<Writer> {
-        let fresh = !dir.exists();
+        Self::begin_with(dir, false)
+    }
+
+    /// Starts a build that replaces the live folder as a whole (`allmende build --clean`):
+    /// nothing of it is kept, but it stays untouched until [`Writer::commit`], which swaps
+    /// the new site in and leaves the old one at [`replaced_path`].
+    pub fn begin_clean(dir: &Path) -> io::Result<Writer> {
+        Self::begin_with(dir, true)
+    }
+
+    fn begin_with(dir: &Path, clean: bool) -> io::Result<Writer> {
+        let fresh = clean || !dir.exists();
         let old = if fresh {
             BTreeMap::new()
         } else {
             read_manifest(dir)
         };
-        let parent = dir
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."))
-            .to_owned();
+        let (parent, name) = parent_and_name(dir);
         std::fs::create_dir_all(&parent)?;
-        let name = dir
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "public".into());
         let staging = parent.join(format!(".{name}.new"));
         if staging.exists() {
             std::fs::remove_dir_all(&staging)?;
@@ -147,6 +182,13 @@ impl Writer {
             .map_err(|_| io::Error::other("writer poisoned"))?
             .push((path.to_owned(), h, bytes.len() as u64, !unchanged));
         Ok(())
+    }
+
+    /// Whether the live folder has `path` with content hash `hash` (as [`Writer::keep`]
+    /// needs), without taking it over.
+    pub fn has(&self, path: &str, hash: &str) -> bool {
+        self.old.get(path).map(String::as_str) == Some(hash)
+            && safe_relative(path).is_some_and(|rel| self.dir.join(rel).is_file())
     }
 
     /// Takes `path` over from the last build without its bytes, when the live folder has
@@ -224,6 +266,13 @@ impl Writer {
         };
         if self.fresh {
             std::fs::write(self.staging.join(MANIFEST), manifest)?;
+            if self.dir.exists() {
+                // A clean build over an existing site: two renames, the old site is
+                // deleted later (`remove_replaced`), off the way of the new site.
+                let old = replaced_path(&self.dir);
+                remove_replaced(&self.dir)?;
+                std::fs::rename(&self.dir, &old)?;
+            }
             std::fs::rename(&self.staging, &self.dir)?;
         } else {
             self.apply(&files, &stale, &manifest)?;
@@ -309,6 +358,37 @@ mod tests {
         );
         assert!(!out.join("b.txt").exists());
         assert_eq!(std::fs::read_to_string(out.join("c.txt")).unwrap(), "C");
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn a_clean_build_swaps_the_whole_site_and_keeps_the_old_one_aside() {
+        let root = tmp("clean");
+        let out = root.join("public");
+        write(
+            &out,
+            &[Output::new("a.txt", "A"), Output::new("b.txt", "B")],
+        )
+        .unwrap();
+        std::fs::write(out.join("stray.txt"), "not ours").unwrap();
+        let w = Writer::begin_clean(&out).unwrap();
+        w.put("a.txt", b"A").unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("b.txt")).unwrap(),
+            "B",
+            "the live site is untouched until the commit"
+        );
+        let s = w.commit().unwrap();
+        assert_eq!(
+            (s.files, s.written),
+            (1, 1),
+            "nothing kept from the old site"
+        );
+        assert!(!out.join("b.txt").exists() && !out.join("stray.txt").exists());
+        assert!(replaced_path(&out).join("b.txt").exists());
+        remove_replaced(&out).unwrap();
+        assert!(!replaced_path(&out).exists());
+        remove_replaced(&out).unwrap();
         let _ = std::fs::remove_dir_all(&root);
     }
 

@@ -2,6 +2,7 @@
 //! language; templates never reach into the catalogue themselves.
 
 use crate::catalogue::{Catalogue, Entry};
+use crate::site::cards::Variant;
 use crate::site::facets::{FACETS, slugify};
 use crate::site::markdown;
 use serde::Serialize;
@@ -170,7 +171,8 @@ pub struct Prepared<'a> {
     pub cat: &'a Catalogue,
     /// Filled on first use: pages kept from the last build never need them.
     pub codes: &'a [std::sync::OnceLock<minijinja::Value>],
-    pub cards: &'a [minijinja::Value],
+    /// Card values (with their rendered HTML, made on first use).
+    pub cards: &'a crate::site::cards::CardHtml<'a>,
     /// The site's default language, for descriptions missing in the page's language.
     pub default: &'a str,
     /// `site.toml` `edit_url`.
@@ -274,12 +276,12 @@ pub fn entry_view(prepared: &Prepared, i: usize, e: &Entry, lang: &str, t: &Valu
         variants: e
             .variants
             .iter()
-            .map(|&j| prepared.cards[j].clone())
+            .map(|&j| prepared.cards.value(j, Variant::PlainH3))
             .collect(),
         related: e
             .related
             .iter()
-            .map(|&j| prepared.cards[j].clone())
+            .map(|&j| prepared.cards.value(j, Variant::PlainH3))
             .collect(),
         yaml_url: format!("/data/software/{}.yml", e.slug),
         json_url: format!("/data/software/{}.json", e.slug),

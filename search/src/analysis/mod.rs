@@ -7,10 +7,9 @@ pub mod fold;
 
 use compound::Dictionary;
 use fold::Folding;
+use frostem::Algorithm;
 use std::sync::Arc;
-use tantivy::tokenizer::{
-    Language, RawTokenizer, Stemmer, TextAnalyzer, Token, TokenStream, Tokenizer,
-};
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
 /// Longest word indexed (in bytes); longer runs are garbage (hashes, base64).
 const MAX_WORD: usize = 40;
@@ -19,7 +18,7 @@ const MAX_WORD: usize = 40;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Lang {
     pub folding: Folding,
-    pub stemmer: Option<Language>,
+    pub stemmer: Option<Algorithm>,
     pub compounds: bool,
     stopwords: &'static [&'static str],
 }
@@ -30,13 +29,13 @@ impl Lang {
         match code {
             "de" => Lang {
                 folding: Folding::German,
-                stemmer: Some(Language::German),
+                stemmer: Some(Algorithm::German),
                 compounds: true,
                 stopwords: GERMAN_STOPWORDS,
             },
             "en" => Lang {
                 folding: Folding::Accents,
-                stemmer: Some(Language::English),
+                stemmer: Some(Algorithm::English),
                 compounds: false,
                 stopwords: ENGLISH_STOPWORDS,
             },
@@ -96,30 +95,23 @@ pub fn words(text: &str, lang: &Lang) -> Vec<Word> {
     out
 }
 
-/// Stems folded words with tantivy's Snowball stemmers (identical natively and in wasm).
-#[derive(Clone)]
+/// Stems folded words with the Snowball stemmers (frostem, the crate tantivy's own stemmer
+/// filter uses; identical natively and in wasm).
+#[derive(Clone, Copy)]
 pub struct Stem {
-    analyzer: Option<TextAnalyzer>,
+    stemmer: Option<frostem::Stemmer>,
 }
 
 impl Stem {
     pub fn new(lang: &Lang) -> Stem {
         Stem {
-            analyzer: lang.stemmer.map(|l| {
-                TextAnalyzer::builder(RawTokenizer::default())
-                    .filter(Stemmer::new(l))
-                    .build()
-            }),
+            stemmer: lang.stemmer.map(frostem::Stemmer::new),
         }
     }
 
     pub fn stem(&mut self, folded: &str) -> String {
-        let Some(analyzer) = self.analyzer.as_mut() else {
-            return folded.to_owned();
-        };
-        let mut stream = analyzer.token_stream(folded);
-        match stream.next() {
-            Some(t) if !t.text.is_empty() => t.text.clone(),
+        match self.stemmer.map(|s| s.stem(folded)) {
+            Some(stemmed) if !stemmed.is_empty() => stemmed.into_owned(),
             _ => folded.to_owned(),
         }
     }

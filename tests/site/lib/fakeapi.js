@@ -97,6 +97,12 @@ export function fakeApi() {
       return send(res, 200, { token });
     }
     if (req.method === "GET" && path === "/me") return viewer ? send(res, 200, viewer) : problem(res, 401, "Unauthorized", "Log in first.");
+    if (path === "/me/notifications" || path === "/me/notifications/read") {
+      if (!viewer) return problem(res, 401, "Unauthorized", "Log in first.");
+      if (req.method === "GET") return send(res, 200, { items: [], next_cursor: null });
+      return res.writeHead(204).end();
+    }
+    if (req.method === "GET" && /^\/projects\/[^/]+\/ticket-templates$/.test(path)) return send(res, 200, { items: [], next_cursor: null });
     if ((m = /^\/projects\/([^/]+)\/tickets$/.exec(path))) {
       const project = decodeURIComponent(m[1]);
       if (req.method === "GET") {

@@ -41,7 +41,7 @@ function newTopicForm(root, slug, level, onCreated) {
     const res = await busy(root, form, () => post(`/categories/${seg(slug)}/topics`, { title: title.value.trim(), body: text.value }));
     if (!res) return;
     form.reset();
-    say(root, t("topic_created"));
+    say(root, t(res.data.visibility === "hidden" ? "topic_held" : "topic_created"));
     onCreated(res.data);
   });
   return form;
@@ -278,7 +278,7 @@ export async function topicPage(root) {
       setReply(null);
       const item = postItem(res.data);
       posts.append(item);
-      say(root, t("reply_posted"));
+      say(root, t(res.data.visibility === "hidden" ? "post_held" : "reply_posted"));
       item.focus();
     });
   } else if (!session()) form = loginHint();

@@ -1,10 +1,52 @@
 // /{lang}/login/: who is logged in, logout; login through the OIDC provider of site.toml
 // (this page is also its redirect URI) and, on this machine, the API's development login.
-import { ApiError, session } from "allmende/collab/api.js";
-import { t, h, lang, say, fresh, done, fail, field } from "allmende/collab/ui.js";
+import { ApiError, session, page, post } from "allmende/collab/api.js";
+import { t, h, lang, say, fresh, done, fail, field, who, time, once } from "allmende/collab/ui.js";
 import { LoginError, devLogin, devLoginPossible, oidcBegin, oidcFinish, logout, safeReturn } from "allmende/collab/auth.js";
 
 const ROLES = ["member", "reader", "moderator", "admin"];
+
+/** Where a notification leads: the ticket or topic, at the comment or post it concerns. */
+function notificationHref(n) {
+  const s = n.subject || {};
+  if (s.type === "ticket") {
+    const url = `/${lang}/tickets/?project=${encodeURIComponent(s.project)}&number=${encodeURIComponent(s.number)}`;
+    return s.item_id ? `${url}#comment-${s.item_id}` : url;
+  }
+  const url = `/${lang}/forum/topic/?id=${encodeURIComponent(s.id)}`;
+  return s.item_id ? `${url}#post-${s.item_id}` : url;
+}
+
+/** The signed-in reader's notifications (newest first), with "mark all as read". */
+function notificationsSection(root) {
+  const list = h("ul", { class: "notifications" });
+  const empty = h("p", { class: "empty", text: t("notifications_none"), hidden: true });
+  const readAll = h("button", { type: "button", class: "secondary", text: t("notifications_read_all"), hidden: true });
+  const section = h("section", { id: "notifications", "aria-labelledby": "notifications-h" },
+    h("h2", { id: "notifications-h", text: t("notifications") }), empty, list,
+    h("p", { class: "form-actions" }, readAll));
+  const load = async () => {
+    const res = await page("/me/notifications", { limit: 50 });
+    list.replaceChildren(...res.items.map((n) => h("li", { class: n.read ? "read" : "unread" },
+      n.read ? null : h("span", { class: "badge", text: t("notification_new") }), " ",
+      h("a", { href: notificationHref(n), text: t(`notification_${n.reason.replace(".", "_")}`, { name: who(n.actor), title: n.subject?.title || "" }) }),
+      " ", time(n.created_at))));
+    empty.hidden = res.items.length > 0;
+    readAll.hidden = !res.items.some((n) => !n.read);
+  };
+  readAll.addEventListener("click", () => once(readAll, async () => {
+    try {
+      await post("/me/notifications/read", {});
+      await load();
+      say(root, t("notifications_all_read"));
+      list.querySelector("a")?.focus();
+    } catch (err) {
+      fail(root, err);
+    }
+  }));
+  load().catch((err) => fail(root, err));
+  return section;
+}
 
 function loginError(root, err) {
   if (err instanceof LoginError) {
@@ -51,7 +93,8 @@ export async function loginPage(root) {
     });
     body.append(
       h("p", { text: t("login_done", { name }) }),
-      h("p", { class: "form-actions" }, out, " ", h("a", { href: returnTo, text: t("return_to") })));
+      h("p", { class: "form-actions" }, out, " ", h("a", { href: returnTo, text: t("return_to") })),
+      notificationsSection(root));
     done(root, "logged-in");
     return;
   }

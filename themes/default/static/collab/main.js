@@ -1,7 +1,7 @@
 // Entry point of the tickets and forum scripts on every page (when site.toml has `api_url`):
 // the login control in the header, and each `[data-collab]` area, whose module is loaded only
 // on pages that have one. Areas render again when the login changes.
-import { session } from "allmende/collab/api.js";
+import { session, get } from "allmende/collab/api.js";
 import { loadLabels, t, h, lang, fail, done } from "allmende/collab/ui.js";
 import { logout } from "allmende/collab/auth.js";
 
@@ -42,7 +42,15 @@ function renderAccount(focus = false) {
     status.textContent = t("logged_out");
     renderAccount(true);
   });
-  account.prepend(h("span", { class: "account-name", text: t("signed_in_as", { name }) }), " ", button);
+  const inbox = h("a", { class: "account-inbox", href: `/${lang}/login/#notifications`, text: t("notifications") });
+  account.prepend(h("span", { class: "account-name", text: t("signed_in_as", { name }) }), " ", inbox, " ", button);
+  // The unread count, when the API answers (the link works without it).
+  get("/me/notifications", { unread: "true", limit: 100 })
+    .then((res) => {
+      const n = res.data?.items?.length || 0;
+      if (n) inbox.textContent = t("notifications_unread", { n: n >= 100 ? "99+" : n });
+    })
+    .catch(() => {});
 }
 
 async function renderArea(root) {

@@ -4,7 +4,7 @@
 import { ApiError, request, get, post, page, session, seg } from "allmende/collab/api.js";
 import {
   t, h, lang, say, fresh, done, fail, time, who, richText, field, heading, busy, loginHint,
-  reportControl, moreButton, reactionKinds, reactionLabel, once,
+  reportControl, moreButton, reactionKinds, reactionLabel, once, loc, uid,
 } from "allmende/collab/ui.js";
 
 export const ticketUrl = (project, number) => `/${lang}/tickets/?project=${encodeURIComponent(project)}&number=${encodeURIComponent(number)}`;
@@ -34,23 +34,97 @@ function ticketItem(project, ticket) {
       comments === null ? null : h("span", { text: t("comments_count", { n: comments }) })));
 }
 
-/** The "open a ticket" form; `onCreated(ticket)` after the API accepted it. */
+/** The controls of a ticket template's body elements (GitHub issue forms); `compose()` writes the ticket body. */
+function templateControls(template) {
+  const parts = [];
+  const answers = [];
+  for (const el of template.body || []) {
+    const a = el.attributes || {};
+    const required = Boolean(el.validations?.required);
+    if (el.type === "markdown") {
+      parts.push(h("div", { class: "template-note", text: loc(a.value) }));
+      continue;
+    }
+    const label = loc(a.label);
+    const hint = a.description ? loc(a.description) : undefined;
+    if (el.type === "checkboxes") {
+      const boxes = (a.options || []).map((o) => {
+        const box = h("input", { type: "checkbox", id: uid("cb"), required: Boolean(o.required) });
+        return { box, text: loc(o.label), item: h("li", {}, box, " ", h("label", { for: box.id, text: loc(o.label) })) };
+      });
+      parts.push(h("fieldset", { class: "field" }, h("legend", { text: label }),
+        hint ? h("p", { class: "hint", text: hint }) : null,
+        h("ul", { class: "checks" }, boxes.map((b) => b.item))));
+      answers.push(() => [label, boxes.map((b) => `- [${b.box.checked ? "x" : " "}] ${b.text}`).join("\n")]);
+      continue;
+    }
+    let control;
+    if (el.type === "dropdown") {
+      control = h("select", { required, multiple: Boolean(a.multiple) },
+        a.multiple ? null : h("option", { value: "", text: t("template_choose") }),
+        (a.options || []).map((o) => h("option", { value: loc(o.label), text: loc(o.label) })));
+      answers.push(() => [label, [...control.selectedOptions].map((o) => o.value).filter(Boolean).join(", ")]);
+    } else {
+      control = el.type === "textarea"
+        ? h("textarea", { rows: 5, required, maxlength: 65536, placeholder: a.placeholder ? loc(a.placeholder) : undefined })
+        : h("input", { type: "text", required, maxlength: 1000, autocomplete: "off", placeholder: a.placeholder ? loc(a.placeholder) : undefined });
+      if (a.value) control.value = loc(a.value);
+      answers.push(() => {
+        const v = control.value.trim();
+        return [label, v && el.type === "textarea" && a.render ? `\`\`\`${a.render}\n${v}\n\`\`\`` : v];
+      });
+    }
+    parts.push(field(required ? `${label} ${t("required_mark")}` : label, control, hint));
+  }
+  // GitHub's layout of an issue-form answer: a heading per question, "No response" when empty.
+  const compose = () => answers.map((f) => f()).map(([q, v]) => `### ${q}\n\n${v || t("template_no_response")}`).join("\n\n");
+  return { parts, compose };
+}
+
+/** The "open a ticket" form, with the project's ticket templates; `onCreated(ticket)` after the API accepted it. */
 function newTicketForm(root, project, level, onCreated) {
   if (!session()) return h("div", { class: "collab-new" }, loginHint());
   const title = h("input", { type: "text", name: "title", required: true, maxlength: 200, autocomplete: "off" });
   const text = h("textarea", { name: "body", rows: 6, maxlength: 65536 });
+  const blank = [field(t("ticket_body"), text)];
+  const body = h("div", { class: "template-fields" }, blank);
+  const kind = h("select", { name: "template" }, h("option", { value: "", text: t("template_blank") }));
+  const kindField = field(t("template_kind"), kind);
+  kindField.hidden = true;
+  let templates = [];
+  let current = null;
+  get(`/projects/${seg(project)}/ticket-templates`)
+    .then((res) => {
+      templates = res.data?.items || [];
+      for (const tpl of templates) kind.append(h("option", { value: tpl.id, text: `${loc(tpl.name)} – ${loc(tpl.description)}` }));
+      kindField.hidden = templates.length === 0;
+    })
+    // Without templates (an older API, or none reachable) the blank form still works.
+    .catch(() => {});
+  kind.addEventListener("change", () => {
+    const tpl = templates.find((x) => x.id === kind.value);
+    current = tpl ? { id: tpl.id, ...templateControls(tpl) } : null;
+    body.replaceChildren(...(current ? current.parts : blank));
+    if (tpl?.title && !title.value.trim()) title.value = tpl.title;
+  });
   const headingId = `new-ticket-${seg(project)}`;
   const form = h("form", { class: "collab-form", "aria-labelledby": headingId },
     heading(level, t("new_ticket"), { id: headingId }),
+    kindField,
     field(t("ticket_title"), title),
-    field(t("ticket_body"), text),
+    body,
     h("p", { class: "form-actions" }, h("button", { type: "submit", text: t("submit_ticket") })));
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
-    const created = await busy(root, form, () => post(`/projects/${seg(project)}/tickets`, { title: title.value.trim(), body: text.value }));
+    const payload = current
+      ? { title: title.value.trim(), body: current.compose(), template: current.id }
+      : { title: title.value.trim(), body: text.value };
+    const created = await busy(root, form, () => post(`/projects/${seg(project)}/tickets`, payload));
     if (!created) return;
     form.reset();
-    say(root, t("ticket_opened", { n: created.data.number }));
+    current = null;
+    body.replaceChildren(...blank);
+    say(root, t(created.data.visibility === "hidden" ? "ticket_held" : "ticket_opened", { n: created.data.number }));
     onCreated(created.data);
   });
   return form;
@@ -128,10 +202,14 @@ function reactionsOf(ticket) {
   return out;
 }
 
-/** `refresh()` re-reads the ticket (its counts and ETag) and resolves to it. */
-function reactionBar(root, ticket, refresh) {
-  const state = reactionsOf(ticket);
-  const group = h("div", { class: "reactions", role: "group", "aria-label": t("reactions") });
+/**
+ * The eight reactions of a ticket or comment, as toggle buttons. `path` is the reactions
+ * resource; `reread()` (optional) resolves to the target re-read from the API, else the count
+ * is adjusted here (the API answered, so the change happened).
+ */
+function reactionBar(root, target, path, reread) {
+  const state = reactionsOf(target);
+  const group = h("div", { class: "reactions", role: "group", "aria-label": t("reactions"), "data-target": reread ? "ticket" : "comment" });
   for (const kind of reactionKinds()) {
     const s = state[kind] || { count: 0, mine: false };
     const button = h("button", { type: "button", class: "reaction", "aria-pressed": String(s.mine), disabled: !session() });
@@ -142,10 +220,9 @@ function reactionBar(root, ticket, refresh) {
     show();
     button.addEventListener("click", () => once(button, async () => {
       try {
-        await request(s.mine ? "DELETE" : "PUT", `${ticketPath(ticket.project, ticket.number)}/reactions/${seg(kind)}`);
+        await request(s.mine ? "DELETE" : "PUT", `${path}/${seg(kind)}`);
         s.mine = !s.mine;
-        // The ticket carries the counts (not who reacted): take them from the API.
-        s.count = reactionsOf(await refresh())[kind]?.count ?? 0;
+        s.count = reread ? reactionsOf(await reread())[kind]?.count ?? 0 : Math.max(0, s.count + (s.mine ? 1 : -1));
         show();
         say(root, t(s.mine ? "reaction_saved" : "reaction_removed"));
       } catch (err) {
@@ -158,10 +235,14 @@ function reactionBar(root, ticket, refresh) {
 }
 
 function commentItem(root, comment) {
-  return h("li", { class: "comment", id: `comment-${comment.id}`, tabindex: -1 },
+  const hidden = comment.visibility === "hidden";
+  const deleted = comment.visibility === "deleted";
+  return h("li", { class: `comment${hidden ? " is-hidden" : ""}`, id: `comment-${comment.id}`, tabindex: -1 },
     h("p", { class: "post-meta" }, h("strong", { text: who(comment) }), " ", time(comment.created_at)),
-    richText(comment.body_html, comment.body),
-    h("div", { class: "post-actions" }, reportControl(root, "comment", comment.id)));
+    hidden ? h("p", { class: "notice", text: t("hidden") }) : null,
+    deleted ? h("p", { class: "notice", text: t("comment_deleted") }) : richText(comment.body_html, comment.body),
+    hidden || deleted ? null : reactionBar(root, comment, `/comments/${seg(comment.id)}/reactions`),
+    hidden || deleted ? null : h("div", { class: "post-actions" }, reportControl(root, "comment", comment.id)));
 }
 
 /** /{lang}/tickets/?project=…&number=…: one ticket. */
@@ -280,7 +361,7 @@ export async function ticketPage(root) {
       const item = commentItem(root, res.data);
       comments.append(item);
       none.hidden = true;
-      say(root, t("comment_added"));
+      say(root, t(res.data.visibility === "hidden" ? "comment_held" : "comment_added"));
       item.focus();
       await refresh().catch((err) => fail(root, err));
     });
@@ -289,7 +370,7 @@ export async function ticketPage(root) {
   body.append(
     head,
     richText(ticket.body_html, ticket.body),
-    reactionBar(root, ticket, refresh),
+    reactionBar(root, ticket, `${ticketPath(project, ticket.number)}/reactions`, refresh),
     h("div", { class: "post-actions" }, session() ? toggle : null, reportControl(root, "ticket", ticket.id)),
     heading(2, t("comments"), { id: "comments-h" }),
     comments, none, more, form);
