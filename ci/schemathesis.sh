@@ -148,7 +148,8 @@ for who in moderator member; do
   token=${!who}
   step "schemathesis as $who ($MAX_EXAMPLES examples per operation, seed $SEED)"
   started=$(date +%s)
-  "$venv/bin/schemathesis" --config-file "$run/schemathesis.toml" run "$base/openapi.json" \
+  # From the run folder: schemathesis keeps its cache (.schemathesis/) in the working directory.
+  (cd "$run" && "$venv/bin/schemathesis" --config-file "$run/schemathesis.toml" run "$base/openapi.json" \
     --header "Authorization: Bearer $token" \
     --exclude-path /dev/login --exclude-path '/me/tokens/{id}' \
     --checks not_a_server_error,response_schema_conformance \
@@ -159,7 +160,7 @@ for who in moderator member; do
     --request-timeout 15 \
     --suppress-health-check all \
     --no-color \
-    --report junit --report-dir "$run/report-$who" || status=$?
+    --report junit --report-dir "$run/report-$who") || status=$?
   echo "($who: $(($(date +%s) - started)) s)"
 done
 
