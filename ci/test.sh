@@ -30,6 +30,9 @@ cargo test --quiet --workspace --locked --test conformance -- --nocapture
 
 # The debug binary that `cargo test` already built serves the remaining steps: a release build
 # (or a `cargo run -p …` with other features) would compile the tree again for no gain on 44 entries.
+step "API against its OpenAPI description: schemathesis, no 5xx, responses match their schemas"
+bash ci/schemathesis.sh
+
 step "demo catalogue passes the strict check"
 target/debug/allmende check --strict content/
 

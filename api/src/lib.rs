@@ -173,8 +173,11 @@ pub fn router(state: AppState) -> Router {
     layered(routes, state)
 }
 
-/// The layers, innermost first: body limit, timeout, rate limit, problem documents,
-/// metrics, tracing, request ids, and CORS outermost (so even 429s are readable).
+/// The layers, innermost first: body limit, timeout, the cache of anonymous public reads
+/// (inside the rate limit, so cached answers still count), rate limit, problem documents,
+/// compression (outside the problems layer, which reads error bodies) with the ETags of
+/// compressed forms, metrics, tracing, request ids, and CORS outermost (so even 429s are
+/// readable).
 fn layered(routes: Router<AppState>, state: AppState) -> Router {
     let limits = &state.config.limits;
     let request_id = HeaderName::from_static(http::layers::REQUEST_ID);
@@ -185,10 +188,16 @@ fn layered(routes: Router<AppState>, state: AppState) -> Router {
             limits.timeout,
         ))
         .layer(axum::middleware::from_fn_with_state(
+            std::sync::Arc::new(http::cache::ResponseCache::default()),
+            http::cache::layer,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             http::layers::rate_limit,
         ))
         .layer(axum::middleware::from_fn(http::layers::problems))
+        .layer(http::encoding::layer())
+        .layer(axum::middleware::from_fn(http::encoding::tag_encoded))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             http::layers::metrics,

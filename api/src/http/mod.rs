@@ -1,7 +1,9 @@
 //! HTTP plumbing shared by every endpoint.
 
+pub mod cache;
 pub mod client;
 pub mod cond;
+pub mod encoding;
 pub mod json;
 pub mod layers;
 pub mod limiter;
