@@ -61,7 +61,11 @@ export async function newPage(browser, options = {}) {
   page.on("console", (m) => {
     if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) page.problems.push(`console: ${m.text()}`);
   });
-  page.on("requestfailed", (r) => page.problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+  // A request the page itself abandoned (it navigated away, e.g. right after logging in) is
+  // not a fault; every other failure is.
+  page.on("requestfailed", (r) => {
+    if (r.failure()?.errorText !== "net::ERR_ABORTED") page.problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
+  });
   page.on("response", (r) => {
     // Documents may be the 404 page on purpose; everything a page loads must exist.
     if (r.status() >= 400 && r.request().resourceType() !== "document") {
