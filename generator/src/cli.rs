@@ -204,6 +204,7 @@ pub fn run_check(args: CheckArgs) -> u8 {
     let mut checked = check::validate_all(&files);
     tracing::debug!(elapsed = ?started.elapsed(), "validated");
     check::catalogue::cross_check(&mut checked);
+    checked.extend(check::templates::check(&paths));
     tracing::debug!(elapsed = ?started.elapsed(), "cross-checked");
     if args.network {
         check::network::check(&mut checked);

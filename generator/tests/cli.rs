@@ -552,3 +552,30 @@ fn api_keeps_every_acknowledged_write_across_kill_9() {
     unique.dedup();
     assert_eq!(unique.len(), numbers.len(), "ticket numbers are unique");
 }
+
+#[test]
+fn check_also_checks_ticket_templates_with_place_and_hint() {
+    let c = Catalogue::new("templates");
+    c.entry("good", &minimal_entry("Good", "https://example.org/good"));
+    let dir = c.0.join("content/software/good/ticket-templates");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("frage.yml"),
+        "name: Frage\ndescription: Eine Frage\nbody:\n  - type: input\n    attributes: {label: Was?}\n",
+    )
+    .unwrap();
+    assert_eq!(allmende(&["check", "content"], &c.0).0, 0);
+    std::fs::write(
+        dir.join("kaputt.yml"),
+        "name: Kaputt\ndescription: x\nbody:\n  - type: textarea\n    atributes: {label: x}\n",
+    )
+    .unwrap();
+    let (code, out, _) = allmende(&["check", "content", "--lang", "de"], &c.0);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("kaputt.yml"), "{out}");
+    assert!(
+        out.contains("Ticketvorlage") && out.contains("atributes"),
+        "{out}"
+    );
+    assert!(out.contains("GitHub-Issue-Formulare"), "{out}");
+}

@@ -3,6 +3,7 @@
 
 pub mod catalogue;
 pub mod network;
+pub mod templates;
 
 use publiccode::{Finding, Pos, Report, Severity, Text, text};
 use rayon::prelude::*;
