@@ -84,16 +84,20 @@ pub async fn list(
         let cond = search_condition(state.db.backend, &mut s, text);
         s.push(" AND ").push(&cond);
     }
-    let key = format!("(t.pinned * {PINNED_WEIGHT} + t.last_posted_at)");
+    // The cursor packs (pinned, last_posted_at) into one number; the query compares the
+    // columns one by one, so the order can walk the index `topics_category (category,
+    // pinned, last_posted_at, id)` instead of sorting the whole category.
     if let Some(c) = &q.cursor {
         let c = Cursor::decode(c)?;
-        let k = s.arg(c.key);
+        let p = s.arg(c.key.div_euclid(PINNED_WEIGHT));
+        let l = s.arg(c.key.rem_euclid(PINNED_WEIGHT));
         let id = s.arg(c.id);
         s.push(&format!(
-            " AND ({key} < {k} OR ({key} = {k} AND t.id < {id}))"
+            " AND (t.pinned < {p} OR (t.pinned = {p} AND (t.last_posted_at < {l} \
+               OR (t.last_posted_at = {l} AND t.id < {id}))))"
         ));
     }
-    s.push(&format!(" ORDER BY {key} DESC, t.id DESC LIMIT "))
+    s.push(" ORDER BY t.pinned DESC, t.last_posted_at DESC, t.id DESC LIMIT ")
         .bind(limit + 1);
     let rows = s.query().fetch_all(&state.db.read).await?;
     let mut items = Vec::new();
