@@ -13,12 +13,12 @@ use crate::auth::{UserRef, Viewer};
 use crate::db::{Sql, new_id, now_ms};
 use crate::http::cond::json_with_etag;
 use crate::http::json::Json;
-use crate::http::page::{Cursor, Page, limit, next_link};
+use crate::http::page::{Cursor, Page, cursor_after, limit, next_link_header};
 use crate::http::problem::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::timefmt::rfc3339;
 use axum::extract::{OriginalUri, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use sqlx::{Any, Row, Transaction};
@@ -298,20 +298,12 @@ pub async fn list(
             created_at: rfc3339(last_key),
         });
     }
-    let next_cursor = (rows.len() as i64 > limit)
-        .then(|| items.last())
-        .flatten()
-        .map(|n: &Notification| {
-            Cursor {
-                key: last_key,
-                id: n.id.clone(),
-            }
-            .encode()
-        });
-    let extra = next_cursor
-        .as_deref()
-        .map(|c| vec![(header::LINK, next_link(&uri, c))])
-        .unwrap_or_default();
+    let next_cursor = cursor_after(
+        rows.len() as i64 > limit,
+        last_key,
+        items.last().map(|i| i.id.as_str()),
+    );
+    let extra = next_link_header(&uri, next_cursor.as_deref());
     json_with_etag(&headers, None, true, extra, &Page { items, next_cursor })
 }
 

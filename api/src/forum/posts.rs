@@ -9,7 +9,7 @@ use crate::db::{Sql, new_id, now_ms};
 use crate::events::append;
 use crate::http::cond::{check_if_match, json_with_etag, row_etag};
 use crate::http::json::Json;
-use crate::http::page::{Cursor, Page, limit, next_link};
+use crate::http::page::{Cursor, Page, cursor_after, limit, next_link_header};
 use crate::http::problem::{ApiError, ApiResult, FieldError};
 use crate::markdown::{RENDERER_VERSION, render};
 use crate::moderation::gate;
@@ -18,7 +18,7 @@ use crate::tickets::comments::PageQuery;
 use crate::tickets::write::{check_body, created, with_etag};
 use crate::timefmt::rfc3339;
 use axum::extract::{OriginalUri, Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -254,21 +254,13 @@ pub async fn list(
         last_key = r.try_get("created_at")?;
         items.push(from_row(r)?);
     }
-    let next_cursor = (rows.len() as i64 > limit)
-        .then(|| items.last())
-        .flatten()
-        .map(|p: &Post| {
-            Cursor {
-                key: last_key,
-                id: p.id.clone(),
-            }
-            .encode()
-        });
+    let next_cursor = cursor_after(
+        rows.len() as i64 > limit,
+        last_key,
+        items.last().map(|i| i.id.as_str()),
+    );
     add_likes(&state.db.read, &viewer, &mut items).await?;
-    let extra = next_cursor
-        .as_deref()
-        .map(|c| vec![(header::LINK, next_link(&uri, c))])
-        .unwrap_or_default();
+    let extra = next_link_header(&uri, next_cursor.as_deref());
     json_with_etag(
         &headers,
         None,
@@ -621,10 +613,7 @@ pub async fn revisions(
             }
             .encode()
         });
-    let extra = next_cursor
-        .as_deref()
-        .map(|c| vec![(header::LINK, next_link(&uri, c))])
-        .unwrap_or_default();
+    let extra = next_link_header(&uri, next_cursor.as_deref());
     json_with_etag(
         &headers,
         None,

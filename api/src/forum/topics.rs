@@ -7,13 +7,13 @@ use crate::db::{Backend, Sql, new_id, now_ms};
 use crate::events::append;
 use crate::http::cond::{check_if_match, json_with_etag, row_etag};
 use crate::http::json::Json;
-use crate::http::page::{Cursor, Page, limit, next_link};
+use crate::http::page::{Cursor, Page, cursor_after, limit, next_link_header};
 use crate::http::problem::{ApiError, ApiResult, FieldError};
 use crate::moderation::gate;
 use crate::state::AppState;
 use crate::tickets::write::{check_body, check_title, created, with_etag};
 use axum::extract::{OriginalUri, Path, Query, State};
-use axum::http::{HeaderMap, header};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use serde::Deserialize;
 use serde_json::json;
@@ -108,20 +108,12 @@ pub async fn list(
         last_key = pinned * PINNED_WEIGHT + last;
         items.push(topic_from_row(r)?);
     }
-    let next_cursor = (rows.len() as i64 > limit)
-        .then(|| items.last())
-        .flatten()
-        .map(|t: &Topic| {
-            Cursor {
-                key: last_key,
-                id: t.id.clone(),
-            }
-            .encode()
-        });
-    let extra = next_cursor
-        .as_deref()
-        .map(|c| vec![(header::LINK, next_link(&uri, c))])
-        .unwrap_or_default();
+    let next_cursor = cursor_after(
+        rows.len() as i64 > limit,
+        last_key,
+        items.last().map(|i| i.id.as_str()),
+    );
+    let extra = next_link_header(&uri, next_cursor.as_deref());
     json_with_etag(
         &headers,
         None,

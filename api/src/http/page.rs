@@ -3,7 +3,7 @@
 //! `Link: <…>; rel="next"`.
 
 use super::problem::ApiError;
-use axum::http::Uri;
+use axum::http::{HeaderName, Uri, header};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Serialize;
@@ -74,6 +74,28 @@ pub fn next_link(uri: &Uri, cursor: &str) -> String {
     format!("<{}?{}>; rel=\"next\"", uri.path(), query)
 }
 
+/// The cursor of the next page: after the last item, when the query found more rows than
+/// the page holds (lists fetch `limit + 1` to know).
+pub fn cursor_after(more: bool, key: i64, last_id: Option<&str>) -> Option<String> {
+    if !more {
+        return None;
+    }
+    Some(
+        Cursor {
+            key,
+            id: last_id?.to_owned(),
+        }
+        .encode(),
+    )
+}
+
+/// The `Link: rel="next"` header of a page, when there is a next one.
+pub fn next_link_header(uri: &Uri, next_cursor: Option<&str>) -> Vec<(HeaderName, String)> {
+    next_cursor
+        .map(|c| vec![(header::LINK, next_link(uri, c))])
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,6 +109,23 @@ mod tests {
         assert_eq!(Cursor::decode(&c.encode()).unwrap(), c);
         assert!(Cursor::decode("!!").is_err());
         assert!(Cursor::decode(&URL_SAFE_NO_PAD.encode("x|y")).is_err());
+    }
+
+    #[test]
+    fn a_next_cursor_only_when_more_rows_came_back() {
+        assert_eq!(cursor_after(false, 5, Some("a")), None);
+        assert_eq!(cursor_after(true, 5, None), None);
+        let c = cursor_after(true, 5, Some("a")).unwrap();
+        assert_eq!(
+            Cursor::decode(&c).unwrap(),
+            Cursor {
+                key: 5,
+                id: "a".into()
+            }
+        );
+        let uri: Uri = "/api/v1/x?limit=2".parse().unwrap();
+        assert!(next_link_header(&uri, None).is_empty());
+        assert_eq!(next_link_header(&uri, Some("C"))[0].0, header::LINK);
     }
 
     #[test]

@@ -8,12 +8,12 @@ use crate::auth::{UserRef, Viewer};
 use crate::db::{Sql, new_id, now_ms};
 use crate::http::cond::json_with_etag;
 use crate::http::json::Json;
-use crate::http::page::{Cursor, Page, limit, next_link};
+use crate::http::page::{Cursor, Page, cursor_after, limit, next_link_header};
 use crate::http::problem::{ApiError, ApiResult, FieldError};
 use crate::state::AppState;
 use crate::timefmt::rfc3339;
 use axum::extract::{OriginalUri, Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -557,22 +557,14 @@ pub async fn queue(
         last_key = r.try_get("created_at")?;
         items.push(item_from_row(r)?);
     }
-    let next_cursor = (rows.len() as i64 > limit)
-        .then(|| items.last())
-        .flatten()
-        .map(|i: &QueueItem| {
-            Cursor {
-                key: last_key,
-                id: i.id.clone(),
-            }
-            .encode()
-        });
+    let next_cursor = cursor_after(
+        rows.len() as i64 > limit,
+        last_key,
+        items.last().map(|i| i.id.as_str()),
+    );
     add_reports(&state.db.read, &mut items).await?;
     add_excerpts(&state.db.read, &mut items).await?;
-    let extra = next_cursor
-        .as_deref()
-        .map(|c| vec![(header::LINK, next_link(&uri, c))])
-        .unwrap_or_default();
+    let extra = next_link_header(&uri, next_cursor.as_deref());
     json_with_etag(&headers, None, true, extra, &Page { items, next_cursor })
 }
 

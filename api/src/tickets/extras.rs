@@ -7,12 +7,12 @@ use crate::db::{Sql, now_ms};
 use crate::events::append;
 use crate::http::cond::json_with_etag;
 use crate::http::json::Json;
-use crate::http::page::{Cursor, Page, limit, next_link};
+use crate::http::page::{Cursor, Page, cursor_after, limit, next_link_header};
 use crate::http::problem::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::timefmt::rfc3339;
 use axum::extract::{OriginalUri, Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -377,20 +377,12 @@ pub async fn events(
             created_at: rfc3339(r.try_get("created_at")?),
         });
     }
-    let next_cursor = (rows.len() as i64 > limit)
-        .then(|| items.last())
-        .flatten()
-        .map(|e| {
-            Cursor {
-                key: 0,
-                id: e.id.clone(),
-            }
-            .encode()
-        });
-    let extra = next_cursor
-        .as_deref()
-        .map(|c| vec![(header::LINK, next_link(&uri, c))])
-        .unwrap_or_default();
+    let next_cursor = cursor_after(
+        rows.len() as i64 > limit,
+        0,
+        items.last().map(|i| i.id.as_str()),
+    );
+    let extra = next_link_header(&uri, next_cursor.as_deref());
     json_with_etag(
         &headers,
         None,

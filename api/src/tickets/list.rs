@@ -5,11 +5,11 @@ use super::{TICKET_COLUMNS, Ticket, check_project, from_row, hydrate, load};
 use crate::auth::Viewer;
 use crate::db::{Backend, Sql};
 use crate::http::cond::json_with_etag;
-use crate::http::page::{Cursor, Page, limit, next_link};
+use crate::http::page::{Cursor, Page, limit, next_link_header};
 use crate::http::problem::{ApiError, ApiResult};
 use crate::state::AppState;
 use axum::extract::{OriginalUri, Path, Query, State};
-use axum::http::{HeaderMap, header};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use serde::Deserialize;
 use sqlx::Row;
@@ -248,10 +248,7 @@ pub async fn list(
         None
     };
     let items = hydrate(&state.db.read, items).await?;
-    let extra = next_cursor
-        .as_deref()
-        .map(|c| vec![(header::LINK, next_link(&uri, c))])
-        .unwrap_or_default();
+    let extra = next_link_header(&uri, next_cursor.as_deref());
     json_with_etag(
         &headers,
         None,
