@@ -4,6 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# A clean checkout gains nothing from incremental compilation, and its cache would be the
+# largest thing in target/ (several GB on CI's disk).
+export CARGO_INCREMENTAL=0
+
 step() { printf '\n==> %s\n' "$*"; }
 
 step "format"
