@@ -196,7 +196,7 @@ test("e2e ticket templates: pick a template, answer its fields, the ticket body 
   }
 });
 
-test("e2e triage: a moderator sets a ticket's labels and assignees on its page (real API)", { timeout: 120_000, skip: !HAS_API && "no api/ crate in this tree" }, async () => {
+test("e2e triage and reports: a moderator sets labels and assignees; an anonymous reader reports illegal content with proof of work (real API)", { timeout: 120_000, skip: !HAS_API && "no api/ crate in this tree" }, async () => {
   const call = async (method, p, token, body) => {
     const r = await fetch(`${api.url}/api/v1${p}`, {
       method,
@@ -247,6 +247,28 @@ test("e2e triage: a moderator sets a ticket's labels and assignees on its page (
   } finally {
     await member.context().close();
   }
+  // Without an account only "illegal content" can be reported, behind the API's proof of
+  // work, which the page solves; the report reaches the moderators' queue.
+  const anonymous = await newPage(env.browser);
+  try {
+    await anonymous.goto(`${env.base}/de/tickets/?project=opendesk&number=${number}`);
+    await rendered(anonymous, "ticket", "ticket");
+    const report = anonymous.locator("[data-collab=ticket] details.report").first();
+    await report.locator("summary").click();
+    assert.deepEqual(await report.locator("select[name=reason] option").evaluateAll((os) => os.map((o) => o.value)), ["illegal"]);
+    await report.locator("textarea[name=text]").fill("Enthält personenbezogene Daten Dritter.");
+    await report.locator("button[type=submit]").click();
+    await anonymous.waitForFunction(() => document.querySelector("[data-collab=ticket] .collab-status").textContent === "Danke. Ihre Meldung ist bei der Moderation angekommen.", null, { timeout: 60_000 });
+    assert.deepEqual(anonymous.problems, []);
+  } finally {
+    await anonymous.context().close();
+  }
+  const queue = (await call("GET", "/moderation/queue", mod)).data.items;
+  const item = queue.find((i) => i.target.type === "ticket" && i.target.id === created.data.id);
+  assert.ok(item, JSON.stringify(queue));
+  const anon = item.reports.find((r) => r.reporter === null);
+  assert.equal(anon?.reason, "illegal");
+  assert.equal(anon?.text, "Enthält personenbezogene Daten Dritter.");
 });
 
 test("e2e forum: new topic → reply → like → report → a moderator hides it through the queue (real API)", { timeout: 120_000, skip: !HAS_API && "no api/ crate in this tree" }, async (t) => {

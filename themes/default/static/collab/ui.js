@@ -1,6 +1,6 @@
 // What the tickets, forum and login views share: their labels, building elements, the live
 // status line of each area, error messages, dates, user content and the report form.
-import { ApiError, Unreachable, post, session } from "allmende/collab/api.js";
+import { ApiError, Unreachable, get, post, session } from "allmende/collab/api.js";
 
 export const lang = document.body.dataset.lang || document.documentElement.lang || "de";
 let L = {};
@@ -207,6 +207,31 @@ export function isModerator(me) {
 
 const REASONS = ["spam", "off_topic", "inappropriate", "illegal", "other"];
 
+const leadingZeroBits = (buf) => {
+  let n = 0;
+  for (const b of new Uint8Array(buf)) {
+    if (b !== 0) return n + Math.clz32(b) - 24;
+    n += 8;
+  }
+  return n;
+};
+
+/**
+ * The proof of work the API asks of an anonymous report: a nonce such that
+ * SHA-256(`challenge:nonce`) starts with `difficulty` zero bits (about 65,000 hashes, a
+ * second or two). Hashes go in batches, so the page stays responsive between them.
+ */
+export async function solveChallenge({ challenge, difficulty }) {
+  const enc = new TextEncoder();
+  for (let start = 0; start < 2 ** 28; start += 512) {
+    const nonces = Array.from({ length: 512 }, (_, i) => String(start + i));
+    const digests = await Promise.all(nonces.map((n) => crypto.subtle.digest("SHA-256", enc.encode(`${challenge}:${n}`))));
+    const hit = digests.findIndex((d) => leadingZeroBits(d) >= difficulty);
+    if (hit >= 0) return nonces[hit];
+  }
+  throw new Error("no nonce found");
+}
+
 /**
  * "Report" for one ticket, comment, topic or post: a disclosure with the reason and a note.
  * Anonymous reports are allowed only for illegal content, so without a login only that
@@ -226,9 +251,16 @@ export function reportControl(root, targetType, targetId) {
       h("button", { type: "button", class: "secondary", text: t("cancel"), onclick: () => { details.open = false; summary.focus(); } })));
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
-    const sent = await busy(root, form, () => post("/reports", {
-      target_type: targetType, target_id: targetId, reason: select.value, text: note.value.trim() || undefined,
-    }));
+    const sent = await busy(root, form, async () => {
+      const report = { target_type: targetType, target_id: targetId, reason: select.value, text: note.value.trim() || undefined };
+      if (!session()) {
+        // Without an account the API wants a solved challenge (and counts per address).
+        say(root, t("report_checking"));
+        const { data: challenge } = await get("/reports/challenge");
+        report.proof = { challenge: challenge.challenge, nonce: await solveChallenge(challenge) };
+      }
+      return post("/reports", report);
+    });
     if (sent === undefined) return;
     form.reset();
     details.open = false;
