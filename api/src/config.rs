@@ -58,6 +58,9 @@ pub struct ModerationSection {
     pub new_account_hours: Option<u32>,
     /// Links a new account may put in one text.
     pub new_account_max_links: Option<u32>,
+    /// An account's first contribution typed faster than this (ms, measured by the
+    /// client) waits for approval; 0 turns the rule off.
+    pub min_first_post_typing_ms: Option<u64>,
     /// E-mail domains (and their subdomains) of public bodies: accounts whose IdP verified
     /// such an address skip pre-moderation, as do holders of the realm role `allmende-verified`.
     pub verified_email_domains: Option<Vec<String>>,
@@ -145,6 +148,8 @@ pub struct Moderation {
     pub premoderate_first_posts: u32,
     pub new_account_hours: u32,
     pub new_account_max_links: u32,
+    /// Discourse's `min_first_post_typing_time` (3,000 ms there too).
+    pub min_first_post_typing_ms: u64,
     /// Lower-case domains without a leading dot.
     pub verified_email_domains: Vec<String>,
 }
@@ -156,6 +161,7 @@ impl Default for Moderation {
             premoderate_first_posts: 0,
             new_account_hours: 24,
             new_account_max_links: 2,
+            min_first_post_typing_ms: 3000,
             verified_email_domains: Vec::new(),
         }
     }
@@ -398,6 +404,9 @@ impl Config {
                 .unwrap_or(d.premoderate_first_posts),
             new_account_hours: m.new_account_hours.unwrap_or(d.new_account_hours),
             new_account_max_links: m.new_account_max_links.unwrap_or(d.new_account_max_links),
+            min_first_post_typing_ms: m
+                .min_first_post_typing_ms
+                .unwrap_or(d.min_first_post_typing_ms),
             verified_email_domains: domains,
         })
     }

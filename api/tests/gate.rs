@@ -376,6 +376,48 @@ fn the_spam_heuristics_refuse_or_hold_with_a_reason() {
 }
 
 #[test]
+fn a_first_text_typed_faster_than_a_person_types_waits_for_approval() {
+    for b in backends() {
+        let s = start(b, &relaxed());
+        let mod_ = s.login("mod", "moderator");
+        let bot = s.login("eilig", "member");
+        let ticket = |token: &str, title: &str, typing_ms: u64| {
+            s.post(
+                "/projects/opendesk/tickets",
+                Some(token),
+                &json!({"title": title, "body": "Der Kalender zeigt keine Feiertage an.", "typing_ms": typing_ms}),
+            )
+        };
+        // The first text, "typed" in 400 ms: stored hidden, in the queue with the reason.
+        let first = ticket(&bot, "Feiertage fehlen", 400);
+        assert_eq!(first.status, 201, "{}", first.text);
+        assert_eq!(first.json()["visibility"], "hidden");
+        let q = queue(&s, &mod_);
+        let item = q
+            .iter()
+            .find(|i| i["target"]["type"] == "ticket")
+            .unwrap_or_else(|| panic!("{q:?}"));
+        assert_eq!(item["source"], "spam_check");
+        // Only the first counts: the next fast one is published.
+        let second = ticket(&bot, "Auch Schulferien fehlen", 300);
+        assert_eq!(second.json()["visibility"], "public", "{}", second.text);
+        // A person who took their time, and a client that did not measure, are not held.
+        let slow = s.login("bedacht", "member");
+        assert_eq!(
+            ticket(&slow, "Feiertage im Kalender", 9000).json()["visibility"],
+            "public"
+        );
+        let api = s.login("skript", "member");
+        let r = s.post(
+            "/projects/opendesk/tickets",
+            Some(&api),
+            &json!({"title": "Import", "body": "Bitte den ICS-Import prüfen."}),
+        );
+        assert_eq!(r.json()["visibility"], "public", "{}", r.text);
+    }
+}
+
+#[test]
 fn interaction_limits_stop_whom_their_level_names_until_lifted() {
     for b in backends() {
         let s = start(b, &relaxed());

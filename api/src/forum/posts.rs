@@ -306,6 +306,10 @@ pub struct NewPost {
     pub body: String,
     /// Id of the post in the same topic this one answers.
     pub reply_to: Option<String>,
+    /// Milliseconds the author spent typing it, measured by the client (the site's forms
+    /// send it). An account's first contribution typed faster than
+    /// `[api.moderation] min_first_post_typing_ms` waits for approval; absent, no such rule.
+    pub typing_ms: Option<u64>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -408,6 +412,7 @@ pub async fn create(
             kind: gate::Kind::Post,
             project: super::project_of(&state, &topic.category),
             text: &body.body,
+            typing_ms: body.typing_ms,
         },
     )
     .await?;

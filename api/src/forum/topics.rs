@@ -130,6 +130,10 @@ pub struct NewTopic {
     pub title: String,
     /// Markdown of the first post.
     pub body: String,
+    /// Milliseconds the author spent typing it, measured by the client (the site's forms
+    /// send it). An account's first contribution typed faster than
+    /// `[api.moderation] min_first_post_typing_ms` waits for approval; absent, no such rule.
+    pub typing_ms: Option<u64>,
 }
 
 /// Opens a topic with its first post.
@@ -171,6 +175,7 @@ pub async fn create(
             kind: gate::Kind::Topic,
             project: super::project_of(&state, &slug),
             text: &format!("{}\n{}", body.title, body.body),
+            typing_ms: body.typing_ms,
         },
     )
     .await?;

@@ -53,6 +53,8 @@ pub struct Contribution<'a> {
     pub project: Option<&'a str>,
     /// Title and body.
     pub text: &'a str,
+    /// How long the author typed (ms), when the client measured it.
+    pub typing_ms: Option<u64>,
 }
 
 /// The gate's answer when the contribution may be stored.
@@ -118,17 +120,24 @@ pub async fn admit(
         }
         Verdict::Pass => {}
     }
+    // Discourse's first-post typing time: a person needs a few seconds for a first text; a
+    // script posting a prepared one does not. Asked only when the client measured it.
+    let min_typing = state.config.moderation.min_first_post_typing_ms;
+    if let Some(ms) = c.typing_ms
+        && ms < min_typing
+        && !user.verified
+        && contributions(tx, &user.id, false).await? == 0
+    {
+        return Ok(Admission::Held {
+            source: "spam_check",
+            why: format!(
+                "the account's first contribution was typed in {ms} ms (less than {min_typing} ms)"
+            ),
+        });
+    }
     let first_n = state.config.moderation.premoderate_first_posts;
     if first_n > 0 && !user.verified {
-        let published: i64 = sqlx::query(
-            "SELECT (SELECT COUNT(*) FROM tickets WHERE author_id = $1 AND visibility = 'public')
-                  + (SELECT COUNT(*) FROM comments WHERE author_id = $1 AND visibility = 'public')
-                  + (SELECT COUNT(*) FROM posts WHERE author_id = $1 AND visibility = 'public') AS n",
-        )
-        .bind(&user.id)
-        .fetch_one(&mut **tx)
-        .await?
-        .try_get("n")?;
+        let published = contributions(tx, &user.id, true).await?;
         if published < i64::from(first_n) {
             return Ok(Admission::Held {
                 source: "pre_moderation",
@@ -139,6 +148,29 @@ pub async fn admit(
         }
     }
     Ok(Admission::Public)
+}
+
+/// The author's tickets, comments and posts (a topic's first post counts as a post): all
+/// of them, or only the published ones.
+async fn contributions(
+    tx: &mut Transaction<'_, Any>,
+    user_id: &str,
+    published_only: bool,
+) -> ApiResult<i64> {
+    let only = if published_only {
+        " AND visibility = 'public'"
+    } else {
+        ""
+    };
+    Ok(sqlx::query(&format!(
+        "SELECT (SELECT COUNT(*) FROM tickets WHERE author_id = $1{only})
+              + (SELECT COUNT(*) FROM comments WHERE author_id = $1{only})
+              + (SELECT COUNT(*) FROM posts WHERE author_id = $1{only}) AS n"
+    ))
+    .bind(user_id)
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get("n")?)
 }
 
 /// Files a held contribution in the review queue (after it was inserted).

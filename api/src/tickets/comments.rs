@@ -204,6 +204,10 @@ pub async fn list(
 #[serde(deny_unknown_fields)]
 pub struct CommentBody {
     pub body: String,
+    /// On creation only: milliseconds the author spent typing it, measured by the client (the site's forms
+    /// send it). An account's first contribution typed faster than
+    /// `[api.moderation] min_first_post_typing_ms` waits for approval; absent, no such rule.
+    pub typing_ms: Option<u64>,
 }
 
 fn check(state: &AppState, body: &str) -> ApiResult<()> {
@@ -258,6 +262,7 @@ pub async fn create(
             kind: gate::Kind::Comment,
             project: Some(&slug),
             text: &body.body,
+            typing_ms: body.typing_ms,
         },
     )
     .await?;

@@ -33,6 +33,10 @@ pub struct NewTicket {
     /// The id of the ticket template used (`GET …/ticket-templates`): its labels that exist
     /// in the project are applied.
     pub template: Option<String>,
+    /// Milliseconds the author spent typing it, measured by the client (the site's forms
+    /// send it). An account's first contribution typed faster than
+    /// `[api.moderation] min_first_post_typing_ms` waits for approval; absent, no such rule.
+    pub typing_ms: Option<u64>,
 }
 
 /// `Some(None)` for an explicit `null` (clear), `None` when the key is absent.
@@ -173,6 +177,7 @@ pub async fn create(
             kind: gate::Kind::Ticket,
             project: Some(&slug),
             text: &format!("{}\n{}", body.title, body.body),
+            typing_ms: body.typing_ms,
         },
     )
     .await?;

@@ -4,7 +4,7 @@
 import { ApiError, request, get, post, page, session, seg } from "allmende/collab/api.js";
 import {
   t, h, lang, say, fresh, done, fail, time, who, loc, richText, field, heading, busy, loginHint,
-  reportControl, moreButton, isModerator, once,
+  reportControl, moreButton, isModerator, once, typingTime,
 } from "allmende/collab/ui.js";
 
 export const categoryUrl = (slug) => `/${lang}/forum/?category=${encodeURIComponent(slug)}`;
@@ -36,9 +36,10 @@ function newTopicForm(root, slug, level, onCreated) {
     field(t("topic_name"), title),
     field(t("topic_body"), text),
     h("p", { class: "form-actions" }, h("button", { type: "submit", text: t("submit_topic") })));
+  const typed = typingTime(form);
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
-    const res = await busy(root, form, () => post(`/categories/${seg(slug)}/topics`, { title: title.value.trim(), body: text.value }));
+    const res = await busy(root, form, () => post(`/categories/${seg(slug)}/topics`, { title: title.value.trim(), body: text.value, typing_ms: typed() }));
     if (!res) return;
     form.reset();
     say(root, t(res.data.visibility === "hidden" ? "topic_held" : "topic_created"));
@@ -268,9 +269,10 @@ export async function topicPage(root) {
       replyNote,
       field(t("reply_body"), text),
       h("p", { class: "form-actions" }, h("button", { type: "submit", text: t("submit_reply") }), " ", cancelReply));
+    const typed = typingTime(form);
     form.addEventListener("submit", async (ev) => {
       ev.preventDefault();
-      const payload = { body: text.value };
+      const payload = { body: text.value, typing_ms: typed() };
       if (replyTo) payload.reply_to = replyTo.id;
       const res = await busy(root, form, () => post(`/topics/${seg(topic.id)}/posts`, payload));
       if (!res) return;

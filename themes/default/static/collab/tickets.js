@@ -4,7 +4,7 @@
 import { ApiError, request, get, post, page, session, seg } from "allmende/collab/api.js";
 import {
   t, h, lang, say, fresh, done, fail, time, who, richText, field, heading, busy, loginHint,
-  reportControl, moreButton, reactionKinds, reactionLabel, once, loc, uid, isModerator,
+  reportControl, moreButton, reactionKinds, reactionLabel, once, loc, uid, isModerator, typingTime,
 } from "allmende/collab/ui.js";
 
 export const ticketUrl = (project, number) => `/${lang}/tickets/?project=${encodeURIComponent(project)}&number=${encodeURIComponent(number)}`;
@@ -114,11 +114,13 @@ function newTicketForm(root, project, level, onCreated) {
     field(t("ticket_title"), title),
     body,
     h("p", { class: "form-actions" }, h("button", { type: "submit", text: t("submit_ticket") })));
+  const typed = typingTime(form);
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const payload = current
       ? { title: title.value.trim(), body: current.compose(), template: current.id }
       : { title: title.value.trim(), body: text.value };
+    payload.typing_ms = typed();
     const created = await busy(root, form, () => post(`/projects/${seg(project)}/tickets`, payload));
     if (!created) return;
     form.reset();
@@ -404,9 +406,10 @@ export async function ticketPage(root) {
       heading(2, t("add_comment"), { id: "comment-form-h" }),
       field(t("comment_body"), text),
       h("p", { class: "form-actions" }, h("button", { type: "submit", text: t("submit_comment") })));
+    const typed = typingTime(form);
     form.addEventListener("submit", async (ev) => {
       ev.preventDefault();
-      const res = await busy(root, form, () => post(`${ticketPath(project, ticket.number)}/comments`, { body: text.value }));
+      const res = await busy(root, form, () => post(`${ticketPath(project, ticket.number)}/comments`, { body: text.value, typing_ms: typed() }));
       if (!res) return;
       form.reset();
       const item = commentItem(root, res.data);

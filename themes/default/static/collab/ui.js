@@ -205,6 +205,18 @@ export function isModerator(me) {
   return roles.some((r) => r === "moderator" || r === "admin") || me?.is_moderator === true || me?.is_admin === true;
 }
 
+/**
+ * How long the reader has been typing in `form`: milliseconds from the first input to now,
+ * from zero again after a reset. Sent as `typing_ms`: the API holds an account's first text
+ * typed faster than a person types (a script) for approval.
+ */
+export function typingTime(form) {
+  let since = 0;
+  form.addEventListener("input", () => { if (!since) since = performance.now(); });
+  form.addEventListener("reset", () => { since = 0; });
+  return () => (since ? Math.round(performance.now() - since) : 0);
+}
+
 const REASONS = ["spam", "off_topic", "inappropriate", "illegal", "other"];
 
 const leadingZeroBits = (buf) => {
