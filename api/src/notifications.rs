@@ -10,7 +10,7 @@
 //! a comment still waiting for approval).
 
 use crate::auth::{UserRef, Viewer};
-use crate::db::{Sql, new_id, now_ms};
+use crate::db::{Sql, now_ms};
 use crate::http::cond::json_with_etag;
 use crate::http::json::Json;
 use crate::http::page::{Cursor, Page, cursor_after, limit, next_link_header};
@@ -91,48 +91,27 @@ pub async fn fan_out(
             let (Some(topic), Some(post)) = (s("topic"), s("post")) else {
                 return Ok(());
             };
-            // The author of the post answered hears first; the topic's author otherwise.
-            let reply_author: Option<String> = match s("reply_to") {
-                Some(r) => sqlx::query("SELECT author_id FROM posts WHERE id = $1")
-                    .bind(r)
-                    .fetch_optional(&mut **tx)
-                    .await?
-                    .map(|r| r.try_get("author_id"))
-                    .transpose()?,
-                None => None,
-            };
-            let topic_author: Option<String> =
-                sqlx::query("SELECT author_id FROM topics WHERE id = $1")
-                    .bind(&topic)
-                    .fetch_optional(&mut **tx)
-                    .await?
-                    .map(|r| r.try_get("author_id"))
-                    .transpose()?;
-            let mut sent = Vec::new();
-            for (user, reason) in [
-                (reply_author, "post.replied"),
-                (topic_author, "topic.replied"),
-            ] {
-                let Some(user) = user else { continue };
-                if user == actor || sent.contains(&user) {
-                    continue;
-                }
-                sqlx::query(
-                    "INSERT INTO notifications (id, user_id, event_id, reason, actor_id, topic_id, post_id, created_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                )
-                .bind(new_id())
-                .bind(&user)
-                .bind(event_id)
-                .bind(reason)
-                .bind(actor_id)
-                .bind(&topic)
-                .bind(&post)
-                .bind(now)
-                .execute(&mut **tx)
-                .await?;
-                sent.push(user);
-            }
+            // The author of the post answered hears first; the topic's author otherwise
+            // (once, and never the actor). One statement: it runs in the writer's
+            // transaction for every post.
+            sqlx::query(
+                "INSERT INTO notifications (id, user_id, event_id, reason, actor_id, topic_id, post_id, created_at)
+                 SELECT $1 || '-' || x.user_id, x.user_id, $1, x.reason, NULLIF($2, ''), $3, $4, $5
+                 FROM (SELECT p.author_id AS user_id, 'post.replied' AS reason FROM posts p
+                           WHERE p.id = CAST($6 AS TEXT)
+                       UNION ALL SELECT t.author_id, 'topic.replied' FROM topics t
+                           WHERE t.id = $3 AND t.author_id <> COALESCE(
+                               (SELECT r.author_id FROM posts r WHERE r.id = CAST($6 AS TEXT)), '')) x
+                 WHERE x.user_id <> $2",
+            )
+            .bind(event_id)
+            .bind(actor)
+            .bind(&topic)
+            .bind(&post)
+            .bind(now)
+            .bind(s("reply_to"))
+            .execute(&mut **tx)
+            .await?;
             Ok(())
         }
         _ => Ok(()),

@@ -584,6 +584,26 @@ fn notifications_follow_subscriptions_and_replies_and_respect_visibility() {
         let r = s.post("/me/notifications/read", Some(&anna), &json!({}));
         assert_eq!(r.status, 204);
         assert!(notes(&anna, "?unread=true").is_empty());
+        // Her own answer tells nobody; an answer to it reaches her once, as the post's
+        // author (not a second time as the topic's).
+        let own = s.post(
+            &format!("/topics/{tid}/posts"),
+            Some(&anna),
+            &json!({"body": "Danke, das hilft uns weiter."}),
+        );
+        assert_eq!(own.status, 201, "{}", own.text);
+        assert!(notes(&anna, "?unread=true").is_empty());
+        let own_id = own.json()["id"].as_str().unwrap().to_owned();
+        let r = s.post(
+            &format!("/topics/{tid}/posts"),
+            Some(&carla),
+            &json!({"body": "Gern, die Doku dazu liegt im Wiki.", "reply_to": own_id}),
+        );
+        assert_eq!(r.status, 201, "{}", r.text);
+        let a = notes(&anna, "?unread=true");
+        assert_eq!(a.len(), 1, "{a:?}");
+        assert_eq!(a[0]["reason"], "post.replied");
+        assert_eq!(a[0]["actor"]["username"], "carla");
         assert_eq!(s.get("/me/notifications", None).status, 401);
     }
 }

@@ -69,6 +69,10 @@ pub struct User {
     pub username: String,
     pub display_name: String,
     pub role: Role,
+    /// When the account was made (ms), for the new-account rules of the gate.
+    pub created_at: i64,
+    /// Verified public-administration staff (skips pre-moderation).
+    pub verified: bool,
 }
 
 /// The caller of a request.
@@ -143,21 +147,28 @@ impl FromRequestParts<AppState> for Viewer {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let mut viewer = authenticate(parts, state).await?;
-        if let Some(user) = &viewer.user {
-            let s = crate::moderation::sanctions::active(&state.db.read, &user.id).await?;
-            if let Some(reason) = s.suspension {
-                return Err(ApiError::Unauthorized(format!(
-                    "Your account is suspended: {reason}"
-                )));
-            }
-            viewer.silenced = s.silenced;
-        }
-        Ok(viewer)
+        authenticate(parts, state).await
     }
 }
 
-/// The caller as the credential says, before moderation sanctions apply.
+impl Viewer {
+    /// Applies the moderation sanctions in force: a suspended account is refused (401),
+    /// a silenced one reads only.
+    pub(crate) fn sanctioned(
+        mut self,
+        s: crate::moderation::sanctions::Active,
+    ) -> Result<Viewer, ApiError> {
+        if let Some(reason) = s.suspension {
+            return Err(ApiError::Unauthorized(format!(
+                "Your account is suspended: {reason}"
+            )));
+        }
+        self.silenced = s.silenced;
+        Ok(self)
+    }
+}
+
+/// The caller as the credential says, with the moderation sanctions in force.
 async fn authenticate(parts: &mut Parts, state: &AppState) -> Result<Viewer, ApiError> {
     {
         let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
@@ -185,12 +196,14 @@ async fn authenticate(parts: &mut Parts, state: &AppState) -> Result<Viewer, Api
                 )
                 .await?;
                 let scopes = user.role.scopes().iter().map(|s| s.to_string()).collect();
-                Ok(Viewer {
+                let sanctions = crate::moderation::sanctions::active(&state.db.read, &user.id).await?;
+                Viewer {
                     user: Some(user),
                     scopes,
                     token_id: None,
                     silenced: false,
-                })
+                }
+                .sanctioned(sanctions)
             }
             None => Err(ApiError::Unauthorized(
                 "This server accepts only personal access tokens (alm_pat_…); no OIDC issuer is configured.".into(),

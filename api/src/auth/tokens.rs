@@ -35,19 +35,25 @@ fn generate() -> String {
     format!("{PREFIX}{}", URL_SAFE_NO_PAD.encode(bytes))
 }
 
-/// Resolves a presented token to its user; unknown, expired and revoked tokens are 401.
+use crate::moderation::sanctions::COLUMNS as SANCTIONS;
+
+/// Resolves a presented token to its user, with the sanctions in force; unknown, expired
+/// and revoked tokens are 401.
 pub async fn authenticate(state: &AppState, token: &str) -> ApiResult<Viewer> {
-    let row = sqlx::query(
+    let now = now_ms();
+    // The sanctions come in the same query: this runs before every authenticated request.
+    let row = sqlx::query(&format!(
         "SELECT t.id AS token_id, t.scopes, t.expires_at, t.revoked_at, t.last_used_at,
-                u.id, u.username, u.display_name, u.role
-         FROM access_tokens t JOIN users u ON u.id = t.user_id WHERE t.digest = $1",
-    )
+                u.id, u.username, u.display_name, u.role, u.created_at, u.verified,
+                {SANCTIONS}
+         FROM access_tokens t JOIN users u ON u.id = t.user_id WHERE t.digest = $1"
+    ))
     .bind(digest(token))
+    .bind(now)
     .fetch_optional(&state.db.read)
     .await?;
     let invalid = || ApiError::Unauthorized("The token is unknown, expired or revoked.".into());
     let row = row.ok_or_else(invalid)?;
-    let now = now_ms();
     let expires: i64 = row.try_get("expires_at")?;
     let revoked: Option<i64> = row.try_get("revoked_at")?;
     if expires <= now || revoked.is_some() {
@@ -65,7 +71,8 @@ pub async fn authenticate(state: &AppState, token: &str) -> ApiResult<Viewer> {
     }
     let user = super::users::user_from_row(&row)?;
     let scopes: String = row.try_get("scopes")?;
-    Ok(Viewer {
+    let sanctions = crate::moderation::sanctions::from_row(&row)?;
+    Viewer {
         // A token never grants more than the user's current role allows.
         scopes: scopes
             .split(' ')
@@ -75,7 +82,8 @@ pub async fn authenticate(state: &AppState, token: &str) -> ApiResult<Viewer> {
         user: Some(user),
         silenced: false,
         token_id: Some(token_id),
-    })
+    }
+    .sanctioned(sanctions)
 }
 
 /// Issues a token (used by `POST /me/tokens` and the dev login).

@@ -18,6 +18,8 @@ pub fn user_from_row(row: &AnyRow) -> Result<User, sqlx::Error> {
         username: row.try_get("username")?,
         display_name: row.try_get("display_name")?,
         role: Role::parse(&role).unwrap_or(Role::Reader),
+        created_at: row.try_get("created_at")?,
+        verified: row.try_get::<i64, _>("verified")? != 0,
     })
 }
 
@@ -68,6 +70,7 @@ pub async fn upsert(db: &Db, p: &Profile<'_>) -> ApiResult<User> {
                 user.role = r;
             }
             user.display_name = display_name.to_owned();
+            user.verified = verified;
             sqlx::query(
                 "UPDATE users SET display_name = $1, email = $2, role = $3, verified = $4 WHERE id = $5",
             )
@@ -99,6 +102,8 @@ pub async fn upsert(db: &Db, p: &Profile<'_>) -> ApiResult<User> {
                 username: candidate,
                 display_name: display_name.to_owned(),
                 role: role.unwrap_or(Role::Member),
+                created_at: now_ms(),
+                verified,
             };
             sqlx::query(
                 "INSERT INTO users (id, issuer, subject, username, display_name, email, role, verified, created_at)
@@ -112,7 +117,7 @@ pub async fn upsert(db: &Db, p: &Profile<'_>) -> ApiResult<User> {
             .bind(email)
             .bind(user.role.as_str())
             .bind(i64::from(verified))
-            .bind(now_ms())
+            .bind(user.created_at)
             .execute(&mut *tx)
             .await?;
             crate::events::append(

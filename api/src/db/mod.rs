@@ -8,6 +8,9 @@
 //!
 //! SQLite gets one writer connection and a pool of readers: SQLite allows one writer at a
 //! time anyway, and queueing writers in the pool avoids `SQLITE_BUSY` on lock upgrades.
+//! A handler answers a write by reading the stored row back through the read pool, not the
+//! writer: in WAL mode a read that starts after the commit sees it, and the single writer
+//! connection stays free for the next transaction.
 
 mod migrate;
 pub mod sql;

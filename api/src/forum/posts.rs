@@ -4,7 +4,7 @@
 //! `PUT/DELETE /posts/{id}/like` (stored as the reaction `like` on target kind `post`).
 
 use super::load_topic;
-use crate::auth::{UserRef, Viewer};
+use crate::auth::{User, UserRef, Viewer};
 use crate::db::{Sql, new_id, now_ms};
 use crate::events::append;
 use crate::http::cond::{check_if_match, json_with_etag, row_etag};
@@ -150,17 +150,28 @@ pub async fn load(db: &sqlx::AnyPool, viewer: &Viewer, id: &str) -> ApiResult<Po
     Ok(p.remove(0))
 }
 
+/// A post about to be written.
+pub struct NewPostRow<'a> {
+    pub topic_id: &'a str,
+    pub author: &'a User,
+    pub reply_to: Option<&'a str>,
+    pub body: &'a str,
+    pub visibility: &'static str,
+    pub now: i64,
+}
+
 /// Writes a new post with its first revision and bumps the topic (count, activity,
-/// version); used for a topic's first post too.
-pub async fn insert(
-    tx: &mut Transaction<'_, Any>,
-    topic_id: &str,
-    author_id: &str,
-    reply_to: Option<&str>,
-    body: &str,
-    visibility: &str,
-    now: i64,
-) -> ApiResult<String> {
+/// version); used for a topic's first post too. Returns the post as stored, so the
+/// handler answers without reading it back (a new post has no likes yet).
+pub async fn insert(tx: &mut Transaction<'_, Any>, new: &NewPostRow<'_>) -> ApiResult<Post> {
+    let NewPostRow {
+        topic_id,
+        author,
+        reply_to,
+        body,
+        visibility,
+        now,
+    } = *new;
     let id = new_id();
     let html = render(body);
     sqlx::query(
@@ -169,7 +180,7 @@ pub async fn insert(
     )
     .bind(&id)
     .bind(topic_id)
-    .bind(author_id)
+    .bind(&author.id)
     .bind(reply_to)
     .bind(body)
     .bind(&html)
@@ -178,7 +189,7 @@ pub async fn insert(
     .bind(now)
     .execute(&mut **tx)
     .await?;
-    revision(tx, &id, 1, body, &html, author_id, now).await?;
+    revision(tx, &id, 1, body, &html, &author.id, now).await?;
     sqlx::query(
         "UPDATE topics SET posts_count = posts_count + 1, last_posted_at = $1, updated_at = $1,
             version = version + 1 WHERE id = $2",
@@ -187,7 +198,25 @@ pub async fn insert(
     .bind(topic_id)
     .execute(&mut **tx)
     .await?;
-    Ok(id)
+    Ok(Post {
+        id,
+        topic_id: topic_id.to_owned(),
+        reply_to: reply_to.map(str::to_owned),
+        author: UserRef {
+            id: author.id.clone(),
+            username: author.username.clone(),
+            display_name: author.display_name.clone(),
+        },
+        body: body.to_owned(),
+        body_html: html,
+        visibility: visibility.to_owned(),
+        likes: 0,
+        liked_by_me: false,
+        version: 1,
+        created_at: rfc3339(now),
+        updated_at: rfc3339(now),
+        deleted_at: None,
+    })
 }
 
 async fn revision(
@@ -381,17 +410,20 @@ pub async fn create(
         },
     )
     .await?;
-    let post_id = insert(
+    let post = insert(
         &mut tx,
-        &id,
-        &user.id,
-        body.reply_to.as_deref(),
-        &body.body,
-        admission.visibility(),
-        now,
+        &NewPostRow {
+            topic_id: &id,
+            author: user,
+            reply_to: body.reply_to.as_deref(),
+            body: &body.body,
+            visibility: admission.visibility(),
+            now,
+        },
     )
     .await?;
-    gate::file(&mut tx, &admission, gate::Kind::Post, &post_id, &user.id).await?;
+    let post_id = &post.id;
+    gate::file(&mut tx, &admission, gate::Kind::Post, post_id, &user.id).await?;
     append(
         &mut tx,
         None,
@@ -402,8 +434,11 @@ pub async fn create(
     )
     .await?;
     tx.commit().await?;
-    let p = load(&state.db.write, &viewer, &post_id).await?;
-    Ok(created(format!("/api/v1/posts/{post_id}"), p.etag(), &p))
+    Ok(created(
+        format!("/api/v1/posts/{post_id}"),
+        post.etag(),
+        &post,
+    ))
 }
 
 /// Facts about a post for a write, read in the transaction through the predicate.
@@ -503,7 +538,7 @@ pub async fn patch(
     )
     .await?;
     tx.commit().await?;
-    let p = load(&state.db.write, &viewer, &id).await?;
+    let p = load(&state.db.read, &viewer, &id).await?;
     Ok(with_etag(p.etag(), &p))
 }
 

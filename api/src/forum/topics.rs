@@ -187,7 +187,18 @@ pub async fn create(
     .execute(&mut *tx)
     .await?;
     // The first post is public within its topic; holding the topic hides both.
-    super::posts::insert(&mut tx, &id, &user.id, None, &body.body, "public", now).await?;
+    super::posts::insert(
+        &mut tx,
+        &super::posts::NewPostRow {
+            topic_id: &id,
+            author: user,
+            reply_to: None,
+            body: &body.body,
+            visibility: "public",
+            now,
+        },
+    )
+    .await?;
     gate::file(&mut tx, &admission, gate::Kind::Topic, &id, &user.id).await?;
     append(
         &mut tx,
@@ -199,7 +210,7 @@ pub async fn create(
     )
     .await?;
     tx.commit().await?;
-    let t = load_topic(&state.db.write, &viewer, &id).await?;
+    let t = load_topic(&state.db.read, &viewer, &id).await?;
     Ok(created(format!("/api/v1/topics/{id}"), t.etag(), &t))
 }
 
@@ -347,6 +358,6 @@ pub async fn patch(
         .await?;
     }
     tx.commit().await?;
-    let t = load_topic(&state.db.write, &viewer, &id).await?;
+    let t = load_topic(&state.db.read, &viewer, &id).await?;
     Ok(with_etag(t.etag(), &t))
 }

@@ -77,12 +77,6 @@ impl Admission {
     }
 }
 
-/// Facts about the author that the rules need.
-struct Account {
-    created_at: i64,
-    verified: bool,
-}
-
 pub async fn admit(
     tx: &mut Transaction<'_, Any>,
     state: &AppState,
@@ -94,18 +88,11 @@ pub async fn admit(
         return Ok(Admission::Public);
     }
     let now = now_ms();
-    let row = sqlx::query("SELECT created_at, verified FROM users WHERE id = $1")
-        .bind(&user.id)
-        .fetch_one(&mut **tx)
-        .await?;
-    let account = Account {
-        created_at: row.try_get("created_at")?,
-        verified: row.try_get::<i64, _>("verified")? != 0,
-    };
+    // The account's age and verification came with the credential (same request).
     let new_account =
-        now - account.created_at < i64::from(state.config.moderation.new_account_hours) * HOUR_MS;
+        now - user.created_at < i64::from(state.config.moderation.new_account_hours) * HOUR_MS;
     if let Some(project) = c.project {
-        interaction::enforce(tx, project, user, account.created_at, now).await?;
+        interaction::enforce(tx, project, user, now).await?;
     }
     let trusted = viewer
         .token_id
@@ -132,7 +119,7 @@ pub async fn admit(
         Verdict::Pass => {}
     }
     let first_n = state.config.moderation.premoderate_first_posts;
-    if first_n > 0 && !account.verified {
+    if first_n > 0 && !user.verified {
         let published: i64 = sqlx::query(
             "SELECT (SELECT COUNT(*) FROM tickets WHERE author_id = $1 AND visibility = 'public')
                   + (SELECT COUNT(*) FROM comments WHERE author_id = $1 AND visibility = 'public')

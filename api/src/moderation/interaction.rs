@@ -76,14 +76,13 @@ pub async fn enforce(
     tx: &mut Transaction<'_, Any>,
     project: &str,
     user: &User,
-    account_created_at: i64,
     now: i64,
 ) -> ApiResult<()> {
     let Some((level, reason, until)) = active(&mut **tx, project, now).await? else {
         return Ok(());
     };
     let admitted = match level.as_str() {
-        "existing_users" => now - account_created_at >= DAY_MS,
+        "existing_users" => now - user.created_at >= DAY_MS,
         "prior_contributors" => {
             let n: i64 = sqlx::query(
                 "SELECT (SELECT COUNT(*) FROM tickets WHERE project = $1 AND author_id = $2 AND visibility = 'public')

@@ -292,7 +292,7 @@ pub async fn create(
     )
     .await?;
     tx.commit().await?;
-    let c = load(&state.db.write, &viewer, &id).await?;
+    let c = load(&state.db.read, &viewer, &id).await?;
     Ok(created(format!("/api/v1/comments/{id}"), c.etag(), &c))
 }
 
@@ -384,7 +384,7 @@ pub async fn patch(
     )
     .await?;
     tx.commit().await?;
-    let c = load(&state.db.write, &viewer, &id).await?;
+    let c = load(&state.db.read, &viewer, &id).await?;
     Ok(with_etag(c.etag(), &c))
 }
 

@@ -231,7 +231,7 @@ pub async fn create(
     )
     .await?;
     tx.commit().await?;
-    let t = load(&state.db.write, &viewer, &slug, number).await?;
+    let t = load(&state.db.read, &viewer, &slug, number).await?;
     Ok(created(
         format!("/api/v1/projects/{slug}/tickets/{number}"),
         t.etag(),
@@ -592,7 +592,7 @@ pub async fn patch(
         .await?;
     }
     tx.commit().await?;
-    let t = load(&state.db.write, &viewer, &slug, number).await?;
+    let t = load(&state.db.read, &viewer, &slug, number).await?;
     Ok(with_etag(t.etag(), &t))
 }
 
