@@ -477,7 +477,7 @@ pub fn render_site(
                 api_url: &config.api_url,
                 oidc_issuer: &config.oidc_issuer,
                 oidc_client_id: &config.oidc_client_id,
-                collab_labels: collab::labels(&r, lang, t)?,
+                collab_labels: collab::labels(r, lang, t)?,
                 import_map: &import_map,
                 t,
                 assets: &theme.assets,
