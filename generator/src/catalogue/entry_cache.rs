@@ -186,6 +186,31 @@ mod tests {
         assert!(cache.is_file());
         let cached = validate_all(&files, &cache);
         let direct = check::validate_all(&files);
+        // A damaged line (its key intact) is a miss: that entry is validated again.
+        let text = std::fs::read_to_string(&cache).unwrap();
+        let damaged: String = text
+            .lines()
+            .enumerate()
+            .map(|(i, l)| {
+                if i == 1 {
+                    format!("{}garbage\n", &l[..80])
+                } else {
+                    format!("{l}\n")
+                }
+            })
+            .collect();
+        std::fs::write(&cache, damaged).unwrap();
+        let repaired = validate_all(&files, &cache);
+        assert_eq!(repaired.len(), direct.len());
+        for (a, b) in repaired.iter().zip(&direct) {
+            assert_eq!(a.report.model, b.report.model, "{}", a.path.display());
+            assert_eq!(a.report.findings, b.report.findings, "{}", a.path.display());
+        }
+        assert_eq!(
+            std::fs::read_to_string(&cache).unwrap(),
+            text,
+            "cache repaired"
+        );
         assert_eq!(cached.len(), direct.len());
         for ((a, b), c) in cached.iter().zip(&direct).zip(&fresh) {
             assert_eq!(a.path, b.path);
