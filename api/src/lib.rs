@@ -12,6 +12,7 @@
 //! - `openapi`: the published description (checked in as `schemas/openapi.json`).
 
 pub mod auth;
+pub mod authorship;
 pub mod config;
 pub mod db;
 pub mod events;

@@ -108,13 +108,17 @@ async function visit(browser, base, url, ready, classify) {
   if (throttle) {
     await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 150, downloadThroughput: 1.6e6 / 8, uploadThroughput: 750e3 / 8 });
   }
-  const urls = new Map();
   const sizes = { engine: [0, 0], data: [0, 0], page: [0, 0] };
-  cdp.on("Network.requestWillBeSent", (e) => urls.set(e.requestId, e.request.url));
-  cdp.on("Network.loadingFinished", (e) => {
-    const k = classify(urls.get(e.requestId) || "");
-    sizes[k][0] += 1;
-    sizes[k][1] += e.encodedDataLength;
+  // Playwright's page events include the page's dedicated workers (where both engines fetch
+  // their index), which the page's own CDP session does not see. Bytes as transferred
+  // (compressed body and headers).
+  const counting = [];
+  page.on("requestfinished", (req) => {
+    counting.push(req.sizes().then((s) => {
+      const k = classify(req.url());
+      sizes[k][0] += 1;
+      sizes[k][1] += s.responseBodySize + s.responseHeadersSize;
+    }).catch(() => {}));
   });
   await page.goto(base + url);
   await page.waitForFunction(ready, null, { timeout: 120000 });
@@ -123,6 +127,7 @@ async function visit(browser, base, url, ready, classify) {
     return { at: s.firstResultsAt, error: s.error, total: window.__search ? (document.getElementById("search-count").textContent) : s.total, stats: window.__search?.last?.stats, totals: window.__search?.last?.totals };
   });
   await page.waitForTimeout(100);
+  await Promise.all(counting);
   return { page, context, sizes, ...result };
 }
 
@@ -166,8 +171,7 @@ async function main() {
       q: `${lang}:${q}`,
       "ours ms": Math.round(a.at), "ours hits": (a.total || "").replace(/\D+/g, "") || a.error,
       "ours eng KiB/req": `${kb(a.sizes.engine[1])}/${a.sizes.engine[0]}`, "ours data KiB/req": `${kb(a.sizes.data[1])}/${a.sizes.data[0]}`, "rounds": a.stats?.rounds,
-      // The page's CDP session does not see the worker's fetches: the worker counts them
-      // itself (decoded bytes: wasm + root + blocks).
+      // What the worker counts itself (decoded bytes: root + blocks + cards).
       "ours worker KiB/req": a.totals ? `${kb(a.totals.bytes)}/${a.totals.requests}` : "",
       "pf ms": Math.round(b.at), "pf hits": b.total ?? b.error,
       "pf eng KiB/req": `${kb(b.sizes.engine[1])}/${b.sizes.engine[0]}`, "pf data KiB/req": `${kb(b.sizes.data[1])}/${b.sizes.data[0]}`,

@@ -1,5 +1,6 @@
 //! One open index in the browser and the fetch-and-retry loop's Rust half.
 
+use crate::cards::LazyCards;
 use crate::lazy::{BlockId, LazyDirectory};
 use crate::prefetch;
 use crate::root::RootError;
@@ -20,12 +21,21 @@ pub enum EngineError {
 #[derive(Debug)]
 pub enum Outcome {
     Done(SearchResponse),
-    /// Fetch these blocks, add them and ask again.
-    Need(Vec<BlockId>),
+    /// Fetch these, add them and ask again.
+    Need(Vec<Fetch>),
+}
+
+/// One file to fetch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fetch {
+    Block(BlockId),
+    /// Card file `n` (see `root::CardFiles`).
+    Cards(usize),
 }
 
 pub struct Engine {
     dir: LazyDirectory,
+    cards: LazyCards,
     index: Index,
     reader: IndexReader,
 }
@@ -55,11 +65,53 @@ impl Engine {
                 ))
             }
         })?;
-        Ok(Engine { dir, index, reader })
+        let cards = LazyCards::new(dir.manifest().cards.clone());
+        Ok(Engine {
+            dir,
+            cards,
+            index,
+            reader,
+        })
     }
 
     pub fn directory(&self) -> &LazyDirectory {
         &self.dir
+    }
+
+    pub fn index(&self) -> &Index {
+        &self.index
+    }
+
+    pub fn cards(&self) -> &LazyCards {
+        &self.cards
+    }
+
+    /// Published name of a file to fetch, relative to the root file.
+    pub fn name(&self, fetch: Fetch) -> Option<String> {
+        match fetch {
+            Fetch::Block(id) => self.dir.block_name(id).map(str::to_owned),
+            Fetch::Cards(n) => Some(self.cards.layout().name(n)),
+        }
+    }
+
+    /// Adds a fetched file; false when it is not the one expected.
+    pub fn add(&self, fetch: Fetch, bytes: Vec<u8>) -> bool {
+        match fetch {
+            Fetch::Block(id) => self.dir.add_block(id, bytes),
+            Fetch::Cards(n) => self.cards.add(n, &bytes),
+        }
+    }
+
+    /// Everything reads noted as missing since the last call.
+    fn take_missing(&self) -> Vec<Fetch> {
+        let mut out: Vec<Fetch> = self
+            .dir
+            .take_missing()
+            .into_iter()
+            .map(Fetch::Block)
+            .collect();
+        out.extend(self.cards.take_missing().into_iter().map(Fetch::Cards));
+        out
     }
 
     /// One attempt: first the prefetch plan (see `prefetch`), then the search itself. A read
@@ -67,15 +119,15 @@ impl Engine {
     /// together before the next attempt.
     pub fn attempt(&self, request: &SearchRequest) -> Result<Outcome, EngineError> {
         let ready = prefetch::poll_once(&self.reader.searcher(), request);
-        let missing = self.dir.take_missing();
+        let missing = self.take_missing();
         if !missing.is_empty() {
             return Ok(Outcome::Need(missing));
         }
         if let Err(e) = ready {
             return Err(EngineError::Query(e.to_string()));
         }
-        let result = allmende_search::search(&self.index, request);
-        let missing = self.dir.take_missing();
+        let result = allmende_search::search_with(&self.index, request, &self.cards);
+        let missing = self.take_missing();
         if !missing.is_empty() {
             return Ok(Outcome::Need(missing));
         }

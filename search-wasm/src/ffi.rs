@@ -2,9 +2,10 @@
 //!
 //! JS calls `alloc`, copies bytes in, calls `open`/`add_block`/`query`; each call leaves its
 //! JSON answer in a result buffer read through `result_ptr`/`result_len`. Answers:
-//! `{"ok":…}`, `{"need":[{"file":F,"block":B,"name":"…"}…]}` or `{"error":"…"}`.
+//! `{"ok":…}`, `{"need":[{"file":F,"block":B,"name":"…"}|{"cards":N,"name":"…"}…]}` or
+//! `{"error":"…"}`.
 
-use crate::engine::{Engine, Outcome};
+use crate::engine::{Engine, Fetch, Outcome};
 use allmende_search::SearchResponse;
 use serde::Serialize;
 use std::cell::RefCell;
@@ -21,7 +22,7 @@ thread_local! {
 #[serde(rename_all = "lowercase")]
 enum Answer<'a> {
     Ok(Payload<'a>),
-    Need(Vec<Need<'a>>),
+    Need(Vec<Need>),
     Error(String),
 }
 
@@ -33,10 +34,17 @@ enum Payload<'a> {
 }
 
 #[derive(Serialize)]
-struct Need<'a> {
-    file: usize,
-    block: usize,
-    name: Option<&'a str>,
+#[serde(untagged)]
+enum Need {
+    Block {
+        file: usize,
+        block: usize,
+        name: Option<String>,
+    },
+    Cards {
+        cards: usize,
+        name: Option<String>,
+    },
 }
 
 fn answer(value: &Answer<'_>) -> u32 {
@@ -121,6 +129,20 @@ pub unsafe extern "C" fn add_block(file: usize, block: usize, ptr: *mut u8, len:
     })
 }
 
+/// Adds a fetched card file. Returns 0 when it was accepted.
+///
+/// # Safety
+/// The buffer must come from `alloc` and is taken over.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn add_cards(n: usize, ptr: *mut u8, len: usize) -> u32 {
+    let bytes = unsafe { take(ptr, len) };
+    ENGINE.with(|e| match e.borrow().as_ref() {
+        Some(engine) if engine.add(Fetch::Cards(n), bytes) => 0,
+        Some(_) => 1,
+        None => 2,
+    })
+}
+
 /// Runs one attempt of the JSON `SearchRequest` in (`ptr`, `len`). Returns 0 unless the answer
 /// is an error.
 ///
@@ -140,14 +162,19 @@ pub unsafe extern "C" fn query(ptr: *mut u8, len: usize) -> u32 {
         };
         match engine.attempt(&request) {
             Ok(Outcome::Done(response)) => answer(&Answer::Ok(Payload::Found(&response))),
-            Ok(Outcome::Need(blocks)) => {
-                let dir = engine.directory();
-                let need: Vec<_> = blocks
+            Ok(Outcome::Need(fetches)) => {
+                let need: Vec<_> = fetches
                     .into_iter()
-                    .map(|(file, block)| Need {
-                        file,
-                        block,
-                        name: dir.block_name((file, block)),
+                    .map(|f| match f {
+                        Fetch::Block((file, block)) => Need::Block {
+                            file,
+                            block,
+                            name: engine.name(f),
+                        },
+                        Fetch::Cards(cards) => Need::Cards {
+                            cards,
+                            name: engine.name(f),
+                        },
                     })
                     .collect();
                 answer(&Answer::Need(need))

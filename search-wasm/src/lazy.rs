@@ -127,7 +127,7 @@ impl LazyDirectory {
         let f = self.shared.manifest.files.get(file)?;
         let bs = self.shared.manifest.block_size;
         let start = block.checked_mul(bs)?;
-        (start < f.len).then(|| bs.min(f.len - start))
+        (start < f.len && !f.blocks.is_empty()).then(|| bs.min(f.len - start))
     }
 
     fn file_index(&self, path: &Path) -> Result<usize, OpenReadError> {
@@ -163,6 +163,12 @@ impl LazyDirectory {
                 let from = s.data_start + data + (range.start - start);
                 return Ok(s.root.slice(from..from + range.len()));
             }
+        }
+        if s.manifest.files[file].blocks.is_empty() {
+            return Err(io::Error::other(format!(
+                "{} is not published beyond what opening reads; rebuild the site with this engine",
+                s.manifest.files[file].path
+            )));
         }
         let bs = s.manifest.block_size;
         let first = range.start / bs;

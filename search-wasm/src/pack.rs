@@ -5,7 +5,8 @@
 //! directory that records every read. Those reads (small: `meta.json`, footers, dictionary
 //! indexes, column headers) go into the root file; everything else stays in blocks.
 
-use crate::root::{self, FileEntry, HotRange, Manifest};
+use crate::root::{self, CardFiles, FileEntry, HotRange, Manifest};
+use allmende_search::cards::card_of;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 use std::ops::Range;
@@ -20,6 +21,16 @@ use tantivy::directory::{
 /// Blocks of 8 KiB: small enough that a query's scattered reads fetch little it does not use,
 /// large enough that a posting list or a stored-document block is one or two requests.
 pub const BLOCK_SIZE: usize = 8 * 1024;
+
+/// Term dictionaries up to this size (all text fields of one language together) are fetched
+/// whole as soon as the root file is there: a query then waits for its postings and cards
+/// only, two round trips instead of three. A larger vocabulary is fetched block by block.
+pub const EAGER_TERMS_MAX: usize = 128 * 1024;
+
+/// Cards per card file. Hits are scattered over the documents, so a page of 20 hits reads
+/// about 20 card files whatever their size: small files keep the bytes of the cards not
+/// shown small (measured in search-wasm/README.md).
+pub const CARDS_PER_FILE: usize = 2;
 
 /// A read-only index in memory that notes every byte range read from it.
 #[derive(Debug, Clone)]
@@ -75,18 +86,33 @@ impl RecordingDirectory {
 
     /// Packs the files into a root file (with every range read so far as hot data) and blocks
     /// named `<prefix><blake3 of the block, 16 hex>.bin`. Identical blocks share one name.
-    pub fn pack(&self, prefix: &str) -> Packed {
+    /// The document store is not published (the browser shows hits from card files,
+    /// `<prefix>c<hash of all cards>/<n>.bin`).
+    pub fn pack(&self, prefix: &str) -> tantivy::Result<Packed> {
+        let (card_files, card_blobs) = self.cards(prefix)?;
+        let eager_reads = self.eager_reads()?;
         let reads = self.reads.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut eager = Vec::new();
         let mut files = Vec::new();
         let mut blocks = BTreeMap::new();
         let mut hot = Vec::new();
         let mut data = Vec::new();
         for (i, (path, bytes)) in self.files.iter().enumerate() {
             let mut names = Vec::new();
-            for chunk in bytes.as_slice().chunks(BLOCK_SIZE) {
+            let published = !path.to_string_lossy().ends_with(".store");
+            for chunk in bytes.as_slice().chunks(BLOCK_SIZE).filter(|_| published) {
                 let name = format!("{prefix}{}.bin", &blake3::hash(chunk).to_hex()[..16]);
                 blocks.entry(name.clone()).or_insert_with(|| chunk.to_vec());
                 names.push(name);
+            }
+            if published {
+                let mut touched = BTreeSet::new();
+                for r in eager_reads.get(path).map(Vec::as_slice).unwrap_or(&[]) {
+                    if !r.is_empty() {
+                        touched.extend(r.start / BLOCK_SIZE..=(r.end - 1) / BLOCK_SIZE);
+                    }
+                }
+                eager.extend(touched.into_iter().map(|b| [i, b]));
             }
             files.push(FileEntry {
                 path: path.to_string_lossy().into_owned(),
@@ -108,11 +134,103 @@ impl RecordingDirectory {
             block_size: BLOCK_SIZE,
             files,
             hot,
+            cards: card_files,
+            eager,
         };
-        Packed {
+        blocks.extend(card_blobs);
+        Ok(Packed {
             root: root::encode(&manifest, &data),
             blocks,
+        })
+    }
+
+    /// What every query reads whatever its words: the facet columns, the length norms, and
+    /// each term dictionary whole when the dictionaries are small (read on a copy of this
+    /// directory, so only these reads are returned).
+    fn eager_reads(&self) -> tantivy::Result<BTreeMap<PathBuf, Vec<Range<usize>>>> {
+        let quiet = RecordingDirectory {
+            files: self.files.clone(),
+            reads: Arc::default(),
+        };
+        let index = tantivy::Index::open(quiet.clone())?;
+        let schema = index.schema();
+        let reader: tantivy::IndexReader = index
+            .reader_builder()
+            .reload_policy(tantivy::ReloadPolicy::Manual)
+            .try_into()?;
+        let searcher = reader.searcher();
+        // Opening reads go to the root file already.
+        quiet
+            .reads
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
+        for segment in searcher.segment_readers() {
+            let fast = segment.fast_fields();
+            for key in allmende_search::FACET_KEYS {
+                for handle in fast.dynamic_column_handles(key)? {
+                    handle.file_slice().read_bytes()?;
+                }
+            }
+            let norms = segment.fieldnorms_readers();
+            for (name, _) in allmende_search::schema::TEXT_FIELDS {
+                if let Some(n) = norms.get_inner_file().open_read(schema.get_field(name)?) {
+                    n.read_bytes()?;
+                }
+            }
         }
+        for (path, bytes) in self.files.iter() {
+            if path.extension().is_some_and(|e| e == "term") && bytes.len() <= EAGER_TERMS_MAX {
+                quiet.note(path, 0..bytes.len());
+            }
+        }
+        let reads = quiet.reads.lock().unwrap_or_else(PoisonError::into_inner);
+        Ok(reads.clone())
+    }
+
+    /// The card files of every document, read from the document store (on a copy of this
+    /// directory whose reads are not recorded: they must not become hot data).
+    fn cards(&self, prefix: &str) -> tantivy::Result<(CardFiles, BTreeMap<String, Vec<u8>>)> {
+        let quiet = RecordingDirectory {
+            files: self.files.clone(),
+            reads: Arc::default(),
+        };
+        let index = tantivy::Index::open(quiet)?;
+        let fields = allmende_search::schema::fields(&index.schema())
+            .map_err(|e| tantivy::TantivyError::SchemaError(e.to_string()))?;
+        let reader: tantivy::IndexReader = index
+            .reader_builder()
+            .reload_policy(tantivy::ReloadPolicy::Manual)
+            .try_into()?;
+        let searcher = reader.searcher();
+        let mut cards = Vec::new();
+        for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+            for doc in 0..segment.max_doc() {
+                let stored: tantivy::TantivyDocument =
+                    searcher.doc(tantivy::DocAddress::new(ord as u32, doc))?;
+                cards.push(card_of(&stored, &fields));
+            }
+        }
+        let files: Vec<Vec<u8>> = cards
+            .chunks(CARDS_PER_FILE)
+            .map(|c| serde_json::to_vec(c).expect("cards always serialise"))
+            .collect();
+        let mut hasher = blake3::Hasher::new();
+        for f in &files {
+            hasher.update(&(f.len() as u64).to_le_bytes());
+            hasher.update(f);
+        }
+        let layout = CardFiles {
+            dir: format!("{prefix}c{}/", &hasher.finalize().to_hex()[..16]),
+            per_file: CARDS_PER_FILE,
+            docs: cards.len(),
+        };
+        let blobs = files
+            .into_iter()
+            .enumerate()
+            .map(|(n, f)| (layout.name(n), f))
+            .collect();
+        Ok((layout, blobs))
     }
 }
 
@@ -133,10 +251,10 @@ pub fn warm(dir: &RecordingDirectory, lang: &str) -> tantivy::Result<()> {
             segment.inverted_index(schema.get_field(name)?)?;
         }
         let fast = segment.fast_fields();
-        for name in allmende_search::FACET_KEYS
-            .iter()
-            .chain(&["name_sort", "updated"])
-        {
+        for name in allmende_search::FACET_KEYS.iter().chain(&[
+            allmende_search::schema::NAME_SORT,
+            allmende_search::schema::UPDATED,
+        ]) {
             fast.dynamic_column_handles(name)?;
         }
     }

@@ -79,10 +79,10 @@ fn tasks<'a>(searcher: &'a Searcher, request: &SearchRequest) -> io::Result<Vec<
         request.sort == Sort::Name || (request.sort == Sort::Relevance && terms.is_empty());
     let mut columns: Vec<&str> = FACET_KEYS.to_vec();
     if by_name {
-        columns.push("name_sort");
+        columns.push(allmende_search::schema::NAME_SORT);
     }
     if request.sort == Sort::Updated {
-        columns.push("updated");
+        columns.push(allmende_search::schema::UPDATED);
     }
     let mut tasks: Vec<Task<'a>> = Vec::new();
     for segment in searcher.segment_readers() {
@@ -99,6 +99,13 @@ fn tasks<'a>(searcher: &'a Searcher, request: &SearchRequest) -> io::Result<Vec<
                     tasks.push(Box::pin(async move {
                         inv.warm_postings(&exact, false).await.map(drop)
                     }));
+                    for s in &t.swapped {
+                        let swapped = Term::from_field_text(f, s);
+                        let inv = inverted.clone();
+                        tasks.push(Box::pin(async move {
+                            inv.warm_postings(&swapped, false).await.map(drop)
+                        }));
+                    }
                     if t.fuzzy() {
                         automata.push(FuzzyTermQuery::new(term, 1, true));
                         if t.folded != t.stem {

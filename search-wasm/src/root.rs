@@ -19,16 +19,51 @@ pub struct Manifest {
     pub files: Vec<FileEntry>,
     /// Ranges served from the root file itself.
     pub hot: Vec<HotRange>,
+    /// The hit cards (see [`CardFiles`]).
+    pub cards: CardFiles,
+    /// Blocks every query reads whatever its words (facet columns, length norms, and the
+    /// term dictionaries when they are small), as `[file, block]`: the worker fetches them as
+    /// soon as it has the root file, while the engine still downloads, so they cost no round
+    /// trip of their own.
+    #[serde(default)]
+    pub eager: Vec<[usize; 2]>,
 }
 
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
+
+/// The hit cards of every document (`allmende_search::cards::Card`), `per_file` documents
+/// (in document order) per JSON file `<dir><n>.bin`. The folder name carries a hash of all
+/// cards, so each file is as immutable as a content-hashed block without the root listing
+/// one name per file.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CardFiles {
+    /// Relative to the root file's folder, ending in `/`.
+    pub dir: String,
+    pub per_file: usize,
+    pub docs: usize,
+}
+
+impl CardFiles {
+    /// Published name of card file `n`.
+    pub fn name(&self, n: usize) -> String {
+        format!("{}{n}.bin", self.dir)
+    }
+
+    /// Number of cards in file `n` (0 past the end).
+    pub fn len_of(&self, n: usize) -> usize {
+        let start = n.saturating_mul(self.per_file);
+        self.docs.saturating_sub(start).min(self.per_file)
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FileEntry {
     /// Path inside the tantivy index directory (`meta.json`, `<segment>.idx`, …).
     pub path: String,
     pub len: usize,
-    /// Published name (relative to the root file's folder) of each block, in order.
+    /// Published name (relative to the root file's folder) of each block, in order; empty for
+    /// a file that is not published because the browser never reads past its hot ranges
+    /// (the document store: hits come from the card files).
     pub blocks: Vec<String>,
 }
 
@@ -89,13 +124,27 @@ pub fn decode(bytes: &[u8]) -> Result<(Manifest, usize), RootError> {
     }
     let data_start = 8 + json_len;
     let data_len = bytes.len() - data_start;
+    if manifest.cards.docs > 0 && manifest.cards.per_file == 0 {
+        return Err(RootError::Manifest("0 cards per file".into()));
+    }
     for f in &manifest.files {
-        if f.blocks.len() != f.len.div_ceil(manifest.block_size) {
+        if !f.blocks.is_empty() && f.blocks.len() != f.len.div_ceil(manifest.block_size) {
             return Err(RootError::Manifest(format!(
                 "{} lists {} blocks for {} bytes",
                 f.path,
                 f.blocks.len(),
                 f.len
+            )));
+        }
+    }
+    for &[file, block] in &manifest.eager {
+        if manifest
+            .files
+            .get(file)
+            .is_none_or(|f| block >= f.blocks.len())
+        {
+            return Err(RootError::Manifest(format!(
+                "eager block {block} of file {file} out of bounds"
             )));
         }
     }
@@ -134,6 +183,12 @@ mod tests {
                 len: 2,
                 data: 0,
             }],
+            cards: CardFiles {
+                dir: "c/".into(),
+                per_file: 2,
+                docs: 3,
+            },
+            eager: vec![[0, 2]],
         };
         encode(&m, b"hi")
     }
@@ -144,6 +199,11 @@ mod tests {
         let (m, start) = decode(&bytes).unwrap();
         assert_eq!(&bytes[start..], b"hi");
         assert_eq!(m.files[0].blocks.len(), 3);
+        assert_eq!(m.cards.name(1), "c/1.bin");
+        assert_eq!(
+            (m.cards.len_of(0), m.cards.len_of(1), m.cards.len_of(2)),
+            (2, 1, 0)
+        );
     }
 
     #[test]
@@ -165,6 +225,12 @@ mod tests {
         m.files[0].blocks.pop();
         assert!(decode(&encode(&m, data)).is_err());
         m.files[0].blocks.push("z.bin".into());
+        m.cards.per_file = 0;
+        assert!(decode(&encode(&m, data)).is_err());
+        m.cards.per_file = 2;
+        m.eager.push([0, 3]);
+        assert!(decode(&encode(&m, data)).is_err());
+        m.eager.pop();
         m.version = VERSION + 1;
         let e = decode(&encode(&m, data)).unwrap_err();
         assert!(e.to_string().contains("rebuild"));

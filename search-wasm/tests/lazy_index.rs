@@ -3,7 +3,7 @@
 //! the search over the index on disk.
 
 use allmende_search::{SearchDoc, SearchRequest, Sort};
-use allmende_search_wasm::engine::{Engine, Outcome};
+use allmende_search_wasm::engine::{Engine, Fetch, Outcome};
 use allmende_search_wasm::pack::{Packed, RecordingDirectory};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -110,7 +110,7 @@ fn build(tag: &str) -> Built {
     let native = allmende_search::open_index(&dir.join("de")).expect("index opens");
     let rec = RecordingDirectory::load(&dir.join("de")).expect("files load");
     allmende_search_wasm::pack::warm(&rec, "de").expect("warm-up");
-    let packed = rec.pack("");
+    let packed = rec.pack("").expect("packs");
     Built {
         _dir: Scratch(dir),
         native,
@@ -133,10 +133,10 @@ fn lazily(
                 rounds += 1;
                 assert!(rounds <= 6, "{request:?} needs more than 6 round trips");
                 for id in ids {
-                    let name = engine.directory().block_name(id).unwrap().to_owned();
+                    let name = engine.name(id).unwrap();
                     let b = blocks[&name].clone();
                     bytes += b.len();
-                    assert!(engine.directory().add_block(id, b));
+                    assert!(engine.add(id, b), "{name} refused");
                 }
             }
         }
@@ -195,6 +195,25 @@ fn lazy_answers_equal_native_answers() {
 }
 
 #[test]
+fn with_the_eager_blocks_a_query_waits_for_two_rounds_at_most() {
+    let b = build("eager");
+    for request in requests() {
+        let engine = Engine::open(b.packed.root.clone(), "de").unwrap();
+        let eager = engine.directory().manifest().eager.clone();
+        assert!(!eager.is_empty(), "facet columns and norms are eager");
+        for [file, block] in eager {
+            let id = Fetch::Block((file, block));
+            let name = engine.name(id).unwrap();
+            assert!(engine.add(id, b.packed.blocks[&name].clone()));
+        }
+        let (lazy, rounds, _) = lazily(&engine, &b.packed.blocks, &request);
+        assert_eq!(lazy, allmende_search::search(&b.native, &request).unwrap());
+        // Postings, then hit cards.
+        assert!(rounds <= 2, "{request:?}: {rounds} round trips");
+    }
+}
+
+#[test]
 fn a_warm_engine_fetches_nothing_twice() {
     let b = build("warm");
     let engine = Engine::open(b.packed.root.clone(), "de").unwrap();
@@ -211,13 +230,30 @@ fn packing_is_deterministic_and_blocks_are_named_by_content() {
     let b = build("det-b");
     assert_eq!(a.packed.root, b.packed.root);
     assert_eq!(a.packed.blocks, b.packed.blocks);
+    let (manifest, _) = allmende_search_wasm::root::decode(&a.packed.root).unwrap();
+    let cards = &manifest.cards;
+    assert_eq!(cards.docs, corpus().len());
+    let mut card_files = 0;
     for (name, bytes) in &a.packed.blocks {
+        if name.starts_with(&cards.dir) {
+            // Card files: named by number in a folder named by all cards' hash.
+            card_files += 1;
+            continue;
+        }
         assert_eq!(
             name,
             &format!("{}.bin", &blake3::hash(bytes).to_hex()[..16])
         );
         assert!(bytes.len() <= allmende_search_wasm::pack::BLOCK_SIZE);
     }
+    assert_eq!(card_files, cards.docs.div_ceil(cards.per_file));
+    // The document store is not published: hits come from the cards.
+    let store = manifest
+        .files
+        .iter()
+        .find(|f| f.path.ends_with(".store"))
+        .unwrap();
+    assert!(store.blocks.is_empty());
 }
 
 #[test]
@@ -231,9 +267,16 @@ fn a_wrong_block_is_refused() {
     let Outcome::Need(ids) = engine.attempt(&request).unwrap() else {
         panic!("a cold query needs blocks")
     };
+    let Fetch::Block(id) = ids[0] else {
+        panic!("the first round fetches index blocks")
+    };
     assert!(
-        !engine.directory().add_block(ids[0], vec![0; 3]),
+        !engine.directory().add_block(id, vec![0; 3]),
         "a truncated block must be refused"
+    );
+    assert!(
+        !engine.add(Fetch::Cards(0), b"[]".to_vec()),
+        "a card file with the wrong number of cards must be refused"
     );
 }
 

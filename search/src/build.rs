@@ -24,9 +24,10 @@ use tantivy::index::SegmentComponent;
 use tantivy::store::Compressor;
 use tantivy::{Index, IndexSettings, TantivyDocument};
 
-/// Document store block size. A hit costs one block read; small blocks keep the bytes a
-/// result page fetches small (the stored fields of one entry are ~300 bytes).
-pub const DOCSTORE_BLOCKSIZE: usize = 2048;
+/// Document store block size. The browser never reads the store (hits come from card
+/// files, `allmende-search-wasm`), but opening it reads its block index, which lands in the
+/// root file: large blocks keep that index (and the root) small.
+pub const DOCSTORE_BLOCKSIZE: usize = 32 * 1024;
 
 /// What was written.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]

@@ -24,6 +24,7 @@
 pub mod analysis;
 #[cfg(feature = "index")]
 mod build;
+pub mod cards;
 mod collect;
 mod model;
 pub mod query;
@@ -34,7 +35,7 @@ pub mod snippet;
 #[cfg(feature = "index")]
 pub use build::{DOCSTORE_BLOCKSIZE, IndexStats, LangStats, build_index, index_files};
 pub use model::{FACET_KEYS, Hit, SearchDoc, SearchRequest, SearchResponse, Sort};
-pub use search::{MAX_LIMIT, search};
+pub use search::{MAX_LIMIT, search, search_with};
 pub use tantivy;
 
 use std::path::Path;

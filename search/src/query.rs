@@ -6,7 +6,9 @@
 use crate::analysis::{Lang, Stem, words};
 use crate::schema::{Fields, TEXT_FIELDS};
 use tantivy::Term;
-use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query, TermQuery,
+};
 use tantivy::schema::IndexRecordOption;
 
 /// At most this many words of a query count (the rest is ignored: bounds work and bytes).
@@ -27,6 +29,10 @@ pub struct QueryTerm {
     pub stem: String,
     /// The word is still being typed (last word, no trailing space).
     pub prefix: bool,
+    /// Stems of the word with two neighbouring letters swapped, where only the swap lets the
+    /// stemmer strip a suffix ("verwaltnug" → "verwaltung" → "verwalt"): one typo that the
+    /// one-edit match against the stem cannot see. Matched exactly, weighted like a typo.
+    pub swapped: Vec<String>,
 }
 
 impl QueryTerm {
@@ -48,14 +54,21 @@ pub fn analyze(q: &str, lang_code: &str) -> Vec<QueryTerm> {
         if stop && !prefix {
             continue;
         }
+        let stemmed = if stop {
+            String::new()
+        } else {
+            stem.stem(&w.folded)
+        };
+        let swapped = if stemmed.is_empty() || w.folded.chars().count() < FUZZY_MIN_LETTERS {
+            Vec::new()
+        } else {
+            swapped_stems(&w.folded, &stemmed, &mut stem)
+        };
         let term = QueryTerm {
-            stem: if stop {
-                String::new()
-            } else {
-                stem.stem(&w.folded)
-            },
+            stem: stemmed,
             folded: w.folded,
             prefix,
+            swapped,
         };
         if !out.contains(&term) {
             out.push(term);
@@ -66,6 +79,36 @@ pub fn analyze(q: &str, lang_code: &str) -> Vec<QueryTerm> {
         let last = out.pop();
         out.truncate(MAX_TERMS - 1);
         out.extend(last);
+    }
+    out
+}
+
+/// At most this many swapped-letter stems per word (bounds dictionary reads).
+const MAX_SWAPPED: usize = 2;
+
+/// See [`QueryTerm::swapped`]. Only stems farther than one edit from `stem` (nearer ones the
+/// typo match finds anyway).
+fn swapped_stems(folded: &str, stem: &str, stemmer: &mut Stem) -> Vec<String> {
+    let chars: Vec<char> = folded.chars().collect();
+    let mut out = Vec::new();
+    for i in 0..chars.len() - 1 {
+        if chars[i] == chars[i + 1] {
+            continue;
+        }
+        let mut c = chars.clone();
+        c.swap(i, i + 1);
+        let word: String = c.into_iter().collect();
+        let s = stemmer.stem(&word);
+        if s.len() < word.len()
+            && s != stem
+            && !crate::snippet::within_one_edit(&s, stem)
+            && !out.contains(&s)
+        {
+            out.push(s);
+            if out.len() == MAX_SWAPPED {
+                break;
+            }
+        }
     }
     out
 }
@@ -111,6 +154,14 @@ fn term_query(t: &QueryTerm, f: &Fields) -> Box<dyn Query> {
                         boost * FUZZY_WEIGHT,
                     ));
                 }
+                for s in &t.swapped {
+                    let q =
+                        TermQuery::new(Term::from_field_text(field, s), IndexRecordOption::Basic);
+                    should.push((
+                        Occur::Should,
+                        Box::new(ConstScoreQuery::new(Box::new(q), boost * FUZZY_WEIGHT)),
+                    ));
+                }
             }
         }
         // Prefixes expand to many terms: one or two letters only in names, never in the
@@ -139,6 +190,17 @@ mod tests {
         assert_eq!(t[1].folded, "beteil");
         let t = analyze("Bürger Beteil ", "de");
         assert!(!t[1].prefix);
+    }
+
+    #[test]
+    fn swapped_letters_reach_the_stem_of_the_word_meant() {
+        let t = analyze("Verwaltnug ", "de");
+        assert_eq!(
+            t[0].swapped,
+            vec![analyze("Verwaltung ", "de")[0].stem.clone()]
+        );
+        // Nothing to add where the plain typo match already reaches.
+        assert!(analyze("Verwaltung ", "de")[0].swapped.is_empty());
     }
 
     #[test]

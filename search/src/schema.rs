@@ -1,12 +1,18 @@
 //! The one index schema, shared by the indexer and the reader. Chosen so a query touches
-//! few bytes: text fields keep term frequencies but no positions (phrase syntax is not
-//! offered), the document store holds only what a hit shows, and facets and sort keys are
+//! few bytes: no positions (phrase syntax is not offered), term frequencies and length
+//! norms only in the short fields, the document store holds only what a hit shows, and facets and sort keys are
 //! fast (columnar) fields read per matching document.
 
 use crate::Error;
 use crate::analysis::Lang;
 use crate::model::FACET_KEYS;
 use tantivy::schema::{FAST, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
+
+/// Sort columns. Their names start with `_`, which sorts before the facet keys, so the
+/// facet columns lie back to back in the fast-field file and the blocks a query fetches for
+/// its facet counts hold no bytes of the (large, rarely needed) sort columns.
+pub const NAME_SORT: &str = "_name_sort";
+pub const UPDATED: &str = "_updated";
 
 /// Searchable text fields with their boosts: name ≫ short description ≫ features ≫ long
 /// description. BM25 scores are multiplied by these.
@@ -37,19 +43,30 @@ pub fn schema(code: &str) -> Schema {
     b.add_text_field("slug", stored_only.clone());
     b.add_text_field("url", stored_only.clone());
     b.add_text_field("logo", stored_only);
-    let indexing = TextFieldIndexing::default()
-        .set_tokenizer(&Lang::tokenizer_name(code))
-        .set_index_option(IndexRecordOption::WithFreqs);
     for (name, _) in TEXT_FIELDS {
-        let mut opts = TextOptions::default().set_indexing_options(indexing.clone());
+        // Names and short descriptions score with term frequencies and length norms (few
+        // words, so their postings and norms are small). Features and the long description
+        // match by presence: where a word occurs in most entries their frequencies and the
+        // norms of every document were most of a cold query's bytes (search-wasm/README.md),
+        // and the field boosts decide the ranking anyway (MRR unchanged).
+        let short_field = name == "name" || name == "short";
+        let indexing = TextFieldIndexing::default()
+            .set_tokenizer(&Lang::tokenizer_name(code))
+            .set_index_option(if short_field {
+                IndexRecordOption::WithFreqs
+            } else {
+                IndexRecordOption::Basic
+            })
+            .set_fieldnorms(short_field);
+        let mut opts = TextOptions::default().set_indexing_options(indexing);
         // Name and short description make the hit and its snippet.
         if name == "name" || name == "short" {
             opts = opts.set_stored();
         }
         b.add_text_field(name, opts);
     }
-    b.add_text_field("name_sort", TextOptions::default().set_fast("raw"));
-    b.add_u64_field("updated", FAST);
+    b.add_text_field(NAME_SORT, TextOptions::default().set_fast("raw"));
+    b.add_u64_field(UPDATED, FAST);
     for key in FACET_KEYS {
         b.add_text_field(key, TextOptions::default().set_fast("raw"));
     }
@@ -67,8 +84,8 @@ pub fn fields(schema: &Schema) -> Result<Fields, Error> {
         url: f("url")?,
         logo: f("logo")?,
         text: [f("name")?, f("short")?, f("features")?, f("long")?],
-        name_sort: f("name_sort")?,
-        updated: f("updated")?,
+        name_sort: f(NAME_SORT)?,
+        updated: f(UPDATED)?,
         facets: [
             f(FACET_KEYS[0])?,
             f(FACET_KEYS[1])?,

@@ -2,6 +2,7 @@
 //! the same code runs in the browser.
 
 use crate::Error;
+use crate::cards::{CardSource, StoredCards};
 use crate::collect::FacetCollector;
 use crate::model::{FACET_KEYS, Hit, SearchRequest, SearchResponse, Sort};
 use crate::query::{self, QueryTerm};
@@ -10,13 +11,22 @@ use crate::snippet::highlight;
 use std::collections::BTreeMap;
 use tantivy::collector::TopDocs;
 use tantivy::query::Query;
-use tantivy::schema::Value;
-use tantivy::{DocAddress, Index, Order, Searcher, TantivyDocument};
+use tantivy::{DocAddress, Index, Order, Searcher};
 
 /// Most hits one request may ask for.
 pub const MAX_LIMIT: usize = 100;
 
+/// Answers `req` with hit cards from tantivy's document store.
 pub fn search(index: &Index, req: &SearchRequest) -> Result<SearchResponse, Error> {
+    search_with(index, req, &StoredCards)
+}
+
+/// Answers `req` with hit cards from `cards` (the browser's come from card files).
+pub fn search_with(
+    index: &Index,
+    req: &SearchRequest,
+    cards: &dyn CardSource,
+) -> Result<SearchResponse, Error> {
     let mut filters = vec![Vec::new(); FACET_KEYS.len()];
     for (key, values) in &req.filters {
         let Some(i) = FACET_KEYS.iter().position(|k| k == key) else {
@@ -60,7 +70,7 @@ pub fn search(index: &Index, req: &SearchRequest) -> Result<SearchResponse, Erro
     // once (one round trip instead of one per hit).
     let hits: Vec<Result<Hit, Error>> = docs
         .into_iter()
-        .map(|addr| hit(&searcher, &f, addr, &terms, &req.lang))
+        .map(|addr| hit(&searcher, &f, cards, addr, &terms, &req.lang))
         .collect();
     let hits = hits.into_iter().collect::<Result<Vec<_>, _>>()?;
     let mut facets = BTreeMap::new();
@@ -96,14 +106,14 @@ fn run(
     let filters = filters.to_vec();
     if by_name {
         let c = FacetCollector {
-            inner: top.order_by_string_fast_field("name_sort", Order::Asc),
+            inner: top.order_by_string_fast_field(schema::NAME_SORT, Order::Asc),
             filters,
         };
         let (docs, total, counts) = searcher.search(query, &c)?;
         Ok((total, docs.into_iter().map(|d| d.1).collect(), counts))
     } else if req.sort == Sort::Updated {
         let c = FacetCollector {
-            inner: top.order_by_fast_field::<u64>("updated", Order::Desc),
+            inner: top.order_by_fast_field::<u64>(schema::UPDATED, Order::Desc),
             filters,
         };
         let (docs, total, counts) = searcher.search(query, &c)?;
@@ -121,17 +131,12 @@ fn run(
 fn hit(
     searcher: &Searcher,
     f: &Fields,
+    cards: &dyn CardSource,
     addr: DocAddress,
     terms: &[QueryTerm],
     lang: &str,
 ) -> Result<Hit, Error> {
-    let doc: TantivyDocument = searcher.doc(addr)?;
-    let text = |field| {
-        doc.get_first(field)
-            .and_then(|v| v.as_str())
-            .unwrap_or_default()
-            .to_owned()
-    };
+    let card = cards.card(searcher, f, addr);
     // Status and licence come from the facet columns the query already read.
     let fast = searcher.segment_reader(addr.segment_ord).fast_fields();
     let column_value = |key: &str| -> Result<String, Error> {
@@ -144,14 +149,16 @@ fn hit(
         }
         Ok(s)
     };
-    let logo = text(f.logo);
+    let status = column_value("status")?;
+    let license = column_value("license")?;
+    let card = card?;
     Ok(Hit {
-        slug: text(f.slug),
-        name: text(f.text[0]),
-        url: text(f.url),
-        logo: (!logo.is_empty()).then_some(logo),
-        snippet_html: highlight(&text(f.text[1]), terms, lang),
-        status: column_value("status")?,
-        license: column_value("license")?,
+        slug: card.slug,
+        name: card.name,
+        url: card.url,
+        logo: card.logo,
+        snippet_html: highlight(&card.short, terms, lang),
+        status,
+        license,
     })
 }

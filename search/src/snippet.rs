@@ -37,11 +37,12 @@ fn matches(t: &QueryTerm, folded: &str, stem: &str, compounds: bool) -> bool {
     }
     stem == t.stem
         || (t.fuzzy() && within_one_edit(stem, &t.stem))
+        || t.swapped.iter().any(|s| s == stem)
         || (compounds && t.stem.chars().count() >= 4 && folded.contains(&t.stem))
 }
 
 /// Levenshtein distance ≤ 1 (with a transposition counting one, like the query).
-fn within_one_edit(a: &str, b: &str) -> bool {
+pub(crate) fn within_one_edit(a: &str, b: &str) -> bool {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
     let (la, lb) = (a.len(), b.len());

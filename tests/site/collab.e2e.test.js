@@ -196,6 +196,59 @@ test("e2e ticket templates: pick a template, answer its fields, the ticket body 
   }
 });
 
+test("e2e triage: a moderator sets a ticket's labels and assignees on its page (real API)", { timeout: 120_000, skip: !HAS_API && "no api/ crate in this tree" }, async () => {
+  const call = async (method, p, token, body) => {
+    const r = await fetch(`${api.url}/api/v1${p}`, {
+      method,
+      headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: r.status, data: r.status === 204 ? null : await r.json() };
+  };
+  const login = async (username, role) => (await call("POST", "/dev/login", null, { username, role })).data.token;
+  const mod = await login("e2e-mia", "moderator");
+  await login("e2e-bea", "member");
+  for (const name of ["Barrierefreiheit", "Schnittstelle"]) {
+    const r = await call("POST", "/projects/opendesk/labels", mod, { name, color: "0b6e4f", description: `Label ${name}` });
+    assert.ok([201, 422].includes(r.status), JSON.stringify(r.data));
+  }
+  const created = await call("POST", "/projects/opendesk/tickets", mod, { title: "Kontrast im Kalender", body: "Zu hell." });
+  assert.equal(created.status, 201, JSON.stringify(created.data));
+  const number = created.data.number;
+
+  const page = await newPage(env.browser);
+  try {
+    await devLogin(page, env.base, `/de/tickets/?project=opendesk&number=${number}`, "e2e-mia", "moderator");
+    await page.waitForURL(new RegExp(`/de/tickets/\\?project=opendesk&number=${number}$`));
+    await rendered(page, "ticket", "ticket");
+    const form = page.locator("form.triage");
+    await form.getByLabel("Barrierefreiheit").check();
+    await form.getByLabel("Zuständig (Benutzernamen)").fill("e2e-bea, @e2e-mia");
+    await form.getByRole("button", { name: "Labels und Zuständige speichern" }).click();
+    await page.waitForFunction(() => document.querySelector("[data-collab=ticket] .collab-status").textContent === "Labels und Zuständige gespeichert.");
+    // The head shows the new label, and the API stored both changes.
+    assert.match(await page.locator(".ticket-head").textContent(), /Barrierefreiheit/);
+    const stored = (await call("GET", `/projects/opendesk/tickets/${number}`, mod)).data;
+    assert.deepEqual(stored.labels.map((l) => l.name), ["Barrierefreiheit"]);
+    assert.deepEqual(stored.assignees.map((a) => a.username).sort(), ["e2e-bea", "e2e-mia"]);
+    assertClean(await axe(page), "ticket page with the moderator's triage form");
+    assert.deepEqual(page.problems, []);
+  } finally {
+    await page.context().close();
+  }
+  // Members do not get the form (the API would refuse them anyway).
+  const member = await newPage(env.browser);
+  try {
+    await devLogin(member, env.base, `/de/tickets/?project=opendesk&number=${number}`, "e2e-bea", "member");
+    await member.waitForURL(new RegExp(`/de/tickets/\\?project=opendesk&number=${number}$`));
+    await rendered(member, "ticket", "ticket");
+    assert.equal(await member.locator("form.triage").count(), 0);
+    assert.match(await member.locator(".ticket-head").textContent(), /Barrierefreiheit/);
+  } finally {
+    await member.context().close();
+  }
+});
+
 test("e2e forum: new topic → reply → like → report → a moderator hides it through the queue (real API)", { timeout: 120_000, skip: !HAS_API && "no api/ crate in this tree" }, async (t) => {
   const missing = missingForum();
   if (missing.length) {

@@ -5,9 +5,10 @@
 
 use super::load_topic;
 use crate::auth::{User, UserRef, Viewer};
+use crate::authorship::{Authored, may_change, tombstone};
 use crate::db::{Sql, new_id, now_ms};
 use crate::events::append;
-use crate::http::cond::{check_if_match, json_with_etag, row_etag};
+use crate::http::cond::{json_with_etag, row_etag};
 use crate::http::json::Json;
 use crate::http::page::{Cursor, Page, cursor_after, limit, next_link_header};
 use crate::http::problem::{ApiError, ApiResult, FieldError};
@@ -441,6 +442,17 @@ pub async fn create(
     ))
 }
 
+impl Current {
+    fn authored<'a>(&'a self, id: &'a str) -> Authored<'a> {
+        Authored {
+            kind: "post",
+            id,
+            version: self.version,
+            author_id: &self.author_id,
+        }
+    }
+}
+
 /// Facts about a post for a write, read in the transaction through the predicate.
 struct Current {
     topic_id: String,
@@ -494,13 +506,8 @@ pub async fn patch(
     check(&state, &body.body)?;
     let mut tx = state.db.write.begin().await?;
     let cur = current(&mut tx, &viewer, &id).await?;
-    check_if_match(&headers, &row_etag("post", &id, cur.version))?;
+    may_change(&headers, &viewer, user, &cur.authored(&id), "edit")?;
     let moderator = viewer.is_moderator();
-    if cur.author_id != user.id && !moderator {
-        return Err(ApiError::Forbidden(
-            "Only the author and moderators edit a post.".into(),
-        ));
-    }
     if cur.visibility == "deleted" {
         return Err(ApiError::Conflict("The post is deleted.".into()));
     }
@@ -557,25 +564,12 @@ pub async fn delete(
     let user = viewer.require_scope("forum:write")?;
     let mut tx = state.db.write.begin().await?;
     let cur = current(&mut tx, &viewer, &id).await?;
-    check_if_match(&headers, &row_etag("post", &id, cur.version))?;
-    if cur.author_id != user.id && !viewer.is_moderator() {
-        return Err(ApiError::Forbidden(
-            "Only the author and moderators delete a post.".into(),
-        ));
-    }
+    may_change(&headers, &viewer, user, &cur.authored(&id), "delete")?;
     if cur.visibility == "deleted" {
         return Ok(StatusCode::NO_CONTENT);
     }
     let now = now_ms();
-    sqlx::query(
-        "UPDATE posts SET visibility = 'deleted', deleted_at = $1, deleted_by = $2,
-            version = version + 1, updated_at = $1 WHERE id = $3",
-    )
-    .bind(now)
-    .bind(&user.id)
-    .bind(&id)
-    .execute(&mut *tx)
-    .await?;
+    tombstone(&mut tx, "posts", &id, &user.id, now).await?;
     sqlx::query("UPDATE topics SET version = version + 1, updated_at = $1 WHERE id = $2")
         .bind(now)
         .bind(&cur.topic_id)

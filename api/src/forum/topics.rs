@@ -3,9 +3,10 @@
 
 use super::{TOPIC_COLUMNS, Topic, check_category, load_topic, topic_from_row};
 use crate::auth::Viewer;
+use crate::authorship::{Authored, may_change};
 use crate::db::{Backend, Sql, new_id, now_ms};
 use crate::events::append;
-use crate::http::cond::{check_if_match, json_with_etag, row_etag};
+use crate::http::cond::json_with_etag;
 use crate::http::json::Json;
 use crate::http::page::{Cursor, Page, cursor_after, limit, next_link_header};
 use crate::http::problem::{ApiError, ApiResult, FieldError};
@@ -301,12 +302,13 @@ pub async fn patch(
     }
     let mut tx = state.db.write.begin().await?;
     let cur = load_topic(&mut *tx, &viewer, &id).await?;
-    check_if_match(&headers, &row_etag("topic", &id, cur.version))?;
-    if cur.author.id != user.id && !moderator {
-        return Err(ApiError::Forbidden(
-            "Only the author and moderators edit a topic.".into(),
-        ));
-    }
+    let authored = Authored {
+        kind: "topic",
+        id: &id,
+        version: cur.version,
+        author_id: &cur.author.id,
+    };
+    may_change(&headers, &viewer, user, &authored, "edit")?;
     if (cur.closed || cur.archived) && !moderator {
         return Err(ApiError::Locked(
             "The topic is closed; only moderators change it.".into(),

@@ -4,9 +4,10 @@
 use super::write::{check_body, created, current, touch, with_etag};
 use super::{REACTIONS, check_project};
 use crate::auth::{UserRef, Viewer};
+use crate::authorship::{Authored, may_change, tombstone};
 use crate::db::{Sql, new_id, now_ms};
 use crate::events::append;
-use crate::http::cond::{check_if_match, json_with_etag, row_etag};
+use crate::http::cond::{json_with_etag, row_etag};
 use crate::http::json::Json;
 use crate::http::page::{Cursor, Page, cursor_after, limit, next_link_header};
 use crate::http::problem::{ApiError, ApiResult, FieldError};
@@ -306,6 +307,17 @@ struct CurrentComment {
     locked: bool,
 }
 
+impl CurrentComment {
+    fn authored<'a>(&'a self, id: &'a str) -> Authored<'a> {
+        Authored {
+            kind: "comment",
+            id,
+            version: self.version,
+            author_id: &self.author_id,
+        }
+    }
+}
+
 async fn current_comment(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     viewer: &Viewer,
@@ -351,13 +363,8 @@ pub async fn patch(
     check(&state, &body.body)?;
     let mut tx = state.db.write.begin().await?;
     let cur = current_comment(&mut tx, &viewer, &id).await?;
-    check_if_match(&headers, &row_etag("comment", &id, cur.version))?;
+    may_change(&headers, &viewer, user, &cur.authored(&id), "edit")?;
     let moderator = viewer.is_moderator();
-    if cur.author_id != user.id && !moderator {
-        return Err(ApiError::Forbidden(
-            "Only the author and moderators edit a comment.".into(),
-        ));
-    }
     if cur.visibility == "deleted" {
         return Err(ApiError::Conflict("The comment is deleted.".into()));
     }
@@ -403,25 +410,12 @@ pub async fn delete(
     let user = viewer.require_scope("tickets:write")?;
     let mut tx = state.db.write.begin().await?;
     let cur = current_comment(&mut tx, &viewer, &id).await?;
-    check_if_match(&headers, &row_etag("comment", &id, cur.version))?;
-    if cur.author_id != user.id && !viewer.is_moderator() {
-        return Err(ApiError::Forbidden(
-            "Only the author and moderators delete a comment.".into(),
-        ));
-    }
+    may_change(&headers, &viewer, user, &cur.authored(&id), "delete")?;
     if cur.visibility == "deleted" {
         return Ok(StatusCode::NO_CONTENT);
     }
     let now = now_ms();
-    sqlx::query(
-        "UPDATE comments SET visibility = 'deleted', deleted_at = $1, deleted_by = $2,
-            version = version + 1, updated_at = $1 WHERE id = $3",
-    )
-    .bind(now)
-    .bind(&user.id)
-    .bind(&id)
-    .execute(&mut *tx)
-    .await?;
+    tombstone(&mut tx, "comments", &id, &user.id, now).await?;
     touch(&mut tx, &cur.ticket_id).await?;
     append(
         &mut tx,

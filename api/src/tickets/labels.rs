@@ -18,8 +18,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use sqlx::Row;
 use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
 use utoipa::ToSchema;
 
 pub const MAX_PER_PROJECT: i64 = 500;
@@ -96,6 +96,159 @@ fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
 }
 
+/// Tickets show their labels: a label's change changes their representation (ETag).
+async fn bump_labelled_tickets(tx: &mut Transaction<'_, Any>, label_id: &str) -> ApiResult<()> {
+    sqlx::query("UPDATE tickets SET version = version + 1 WHERE id IN (SELECT ticket_id FROM ticket_labels WHERE label_id = $1)")
+        .bind(label_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// What the label and milestone handlers share: per-project rows with a unique name, a
+/// version for ETags, and events named after them.
+struct Collection {
+    table: &'static str,
+    /// Singular: ETag kind, event prefix, messages.
+    noun: &'static str,
+    /// The column the URL names (`name` for labels, `id` for milestones).
+    key: &'static str,
+    /// The unique, user-given field (for the 422 when it is taken).
+    unique_field: &'static str,
+    order: &'static str,
+}
+
+const LABELS: Collection = Collection {
+    table: "labels",
+    noun: "label",
+    key: "name",
+    unique_field: "name",
+    order: "name",
+};
+
+const MILESTONES: Collection = Collection {
+    table: "milestones",
+    noun: "milestone",
+    key: "id",
+    unique_field: "title",
+    order: "created_at, id",
+};
+
+impl Collection {
+    /// All of a project's rows, as one page with an ETag.
+    async fn list<T: Serialize>(
+        &self,
+        state: &AppState,
+        viewer: &Viewer,
+        headers: &HeaderMap,
+        slug: &str,
+        from: fn(&AnyRow) -> Result<T, sqlx::Error>,
+    ) -> ApiResult<Response> {
+        check_project(state, slug)?;
+        let rows = sqlx::query(&format!(
+            "SELECT * FROM {} WHERE project = $1 ORDER BY {}",
+            self.table, self.order
+        ))
+        .bind(slug)
+        .fetch_all(&state.db.read)
+        .await?;
+        let items = rows.iter().map(from).collect::<Result<Vec<_>, _>>()?;
+        json_with_etag(
+            headers,
+            None,
+            viewer.user.is_some(),
+            Vec::new(),
+            &Page {
+                items,
+                next_cursor: None,
+            },
+        )
+    }
+
+    /// Before an insert: the project exists and has room for one more.
+    async fn make_room(&self, tx: &mut Transaction<'_, Any>, slug: &str) -> ApiResult<()> {
+        ensure_project(tx, slug).await?;
+        let count: i64 = sqlx::query(&format!(
+            "SELECT COUNT(*) AS n FROM {} WHERE project = $1",
+            self.table
+        ))
+        .bind(slug)
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get("n")?;
+        if count >= MAX_PER_PROJECT {
+            return Err(ApiError::invalid(
+                self.unique_field,
+                format!("a project has at most {MAX_PER_PROJECT} {}", self.table),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The row the URL names, for a change: 404 when missing, 412 when `If-Match` differs.
+    async fn for_change(
+        &self,
+        tx: &mut Transaction<'_, Any>,
+        headers: &HeaderMap,
+        slug: &str,
+        key: &str,
+    ) -> ApiResult<AnyRow> {
+        let r = sqlx::query(&format!(
+            "SELECT * FROM {} WHERE project = $1 AND {} = $2",
+            self.table, self.key
+        ))
+        .bind(slug)
+        .bind(key)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+        let id: String = r.try_get("id")?;
+        check_if_match(headers, &row_etag(self.noun, &id, r.try_get("version")?))?;
+        Ok(r)
+    }
+
+    /// An insert's or update's outcome: a taken name is the client's 422.
+    fn unique(
+        &self,
+        done: Result<sqlx::any::AnyQueryResult, sqlx::Error>,
+        taken: String,
+    ) -> ApiResult<()> {
+        match done {
+            Err(e) if is_unique_violation(&e) => Err(ApiError::Validation(vec![FieldError::new(
+                self.unique_field,
+                "already_exists",
+                taken,
+            )])),
+            r => r.map(drop).map_err(Into::into),
+        }
+    }
+
+    /// Appends the event (`<noun>.<what>`) and commits.
+    async fn commit(
+        &self,
+        mut tx: Transaction<'_, Any>,
+        slug: &str,
+        actor: &str,
+        what: &str,
+        data: serde_json::Value,
+    ) -> ApiResult<()> {
+        let kind = format!("{}.{what}", self.noun);
+        append(&mut tx, Some(slug), None, Some(actor), &kind, data).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The row as stored now (after the commit, through the read pool).
+    async fn stored(&self, state: &AppState, id: &str) -> ApiResult<AnyRow> {
+        Ok(
+            sqlx::query(&format!("SELECT * FROM {} WHERE id = $1", self.table))
+                .bind(id)
+                .fetch_one(&state.db.read)
+                .await?,
+        )
+    }
+}
+
 /// The labels of a project.
 #[utoipa::path(get, path = "/projects/{slug}/labels", tag = "labels", params(("slug" = String, Path)),
     responses((status = 200, body = Page<Label>), (status = 304), (status = 404, body = crate::http::problem::Problem)))]
@@ -105,22 +258,9 @@ pub async fn list_labels(
     Path(slug): Path<String>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    check_project(&state, &slug)?;
-    let rows = sqlx::query("SELECT * FROM labels WHERE project = $1 ORDER BY name")
-        .bind(&slug)
-        .fetch_all(&state.db.read)
-        .await?;
-    let items = rows.iter().map(label_from).collect::<Result<Vec<_>, _>>()?;
-    json_with_etag(
-        &headers,
-        None,
-        viewer.user.is_some(),
-        Vec::new(),
-        &Page {
-            items,
-            next_cursor: None,
-        },
-    )
+    LABELS
+        .list(&state, &viewer, &headers, &slug, label_from)
+        .await
 }
 
 /// Creates a label (moderators).
@@ -139,20 +279,8 @@ pub async fn create_label(
     check_label(&input, true)?;
     let name = input.name.as_deref().unwrap_or_default().trim().to_owned();
     let mut tx = state.db.write.begin().await?;
-    ensure_project(&mut tx, &slug).await?;
-    let count: i64 = sqlx::query("SELECT COUNT(*) AS n FROM labels WHERE project = $1")
-        .bind(&slug)
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get("n")?;
-    if count >= MAX_PER_PROJECT {
-        return Err(ApiError::invalid(
-            "name",
-            format!("a project has at most {MAX_PER_PROJECT} labels"),
-        ));
-    }
+    LABELS.make_room(&mut tx, &slug).await?;
     let id = new_id();
-    let now = now_ms();
     let inserted = sqlx::query(
         "INSERT INTO labels (id, project, name, color, description, version, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, 1, $6, $6)",
@@ -162,36 +290,13 @@ pub async fn create_label(
     .bind(&name)
     .bind(input.color.as_deref().unwrap_or("ededed").to_ascii_lowercase())
     .bind(input.description.as_deref().unwrap_or_default())
-    .bind(now)
+    .bind(now_ms())
     .execute(&mut *tx)
     .await;
-    match inserted {
-        Err(e) if is_unique_violation(&e) => {
-            return Err(ApiError::Validation(vec![FieldError::new(
-                "name",
-                "already_exists",
-                format!("there is already a label `{name}`"),
-            )]));
-        }
-        r => {
-            r?;
-        }
-    }
-    append(
-        &mut tx,
-        Some(&slug),
-        None,
-        Some(&user.id),
-        "label.created",
-        json!({"label": id, "name": name}),
-    )
-    .await?;
-    tx.commit().await?;
-    let r = sqlx::query("SELECT * FROM labels WHERE id = $1")
-        .bind(&id)
-        .fetch_one(&state.db.write)
-        .await?;
-    let label = label_from(&r)?;
+    LABELS.unique(inserted, format!("there is already a label `{name}`"))?;
+    let data = json!({"label": id, "name": name});
+    LABELS.commit(tx, &slug, &user.id, "created", data).await?;
+    let label = label_from(&LABELS.stored(&state, &id).await?)?;
     Ok(created(
         format!("/api/v1/projects/{slug}/labels/{}", urlencode(&name)),
         row_etag("label", &id, label.version),
@@ -223,14 +328,7 @@ pub async fn patch_label(
     let user = viewer.require_moderator()?;
     check_label(&input, false)?;
     let mut tx = state.db.write.begin().await?;
-    let r = sqlx::query("SELECT * FROM labels WHERE project = $1 AND name = $2")
-        .bind(&slug)
-        .bind(&name)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let label = label_from(&r)?;
-    check_if_match(&headers, &row_etag("label", &label.id, label.version))?;
+    let label = label_from(&LABELS.for_change(&mut tx, &headers, &slug, &name).await?)?;
     let mut s = Sql::new("UPDATE labels SET version = version + 1, updated_at = ");
     s.bind(now_ms());
     if let Some(n) = &input.name {
@@ -243,38 +341,13 @@ pub async fn patch_label(
         s.push(", description = ").bind(d.as_str());
     }
     s.push(" WHERE id = ").bind(&label.id);
-    match s.query().execute(&mut *tx).await {
-        Err(e) if is_unique_violation(&e) => {
-            return Err(ApiError::Validation(vec![FieldError::new(
-                "name",
-                "already_exists",
-                "another label has that name",
-            )]));
-        }
-        r => {
-            r?;
-        }
-    }
+    let updated = s.query().execute(&mut *tx).await;
+    LABELS.unique(updated, "another label has that name".into())?;
     // Tickets show their labels, so their representation changed.
-    sqlx::query("UPDATE tickets SET version = version + 1 WHERE id IN (SELECT ticket_id FROM ticket_labels WHERE label_id = $1)")
-        .bind(&label.id)
-        .execute(&mut *tx)
-        .await?;
-    append(
-        &mut tx,
-        Some(&slug),
-        None,
-        Some(&user.id),
-        "label.edited",
-        json!({"label": label.id}),
-    )
-    .await?;
-    tx.commit().await?;
-    let r = sqlx::query("SELECT * FROM labels WHERE id = $1")
-        .bind(&label.id)
-        .fetch_one(&state.db.write)
-        .await?;
-    let label = label_from(&r)?;
+    bump_labelled_tickets(&mut tx, &label.id).await?;
+    let data = json!({"label": label.id});
+    LABELS.commit(tx, &slug, &user.id, "edited", data).await?;
+    let label = label_from(&LABELS.stored(&state, &label.id).await?)?;
     Ok(with_etag(
         row_etag("label", &label.id, label.version),
         &label,
@@ -296,18 +369,8 @@ pub async fn delete_label(
     check_project(&state, &slug)?;
     let user = viewer.require_moderator()?;
     let mut tx = state.db.write.begin().await?;
-    let r = sqlx::query("SELECT * FROM labels WHERE project = $1 AND name = $2")
-        .bind(&slug)
-        .bind(&name)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let label = label_from(&r)?;
-    check_if_match(&headers, &row_etag("label", &label.id, label.version))?;
-    sqlx::query("UPDATE tickets SET version = version + 1 WHERE id IN (SELECT ticket_id FROM ticket_labels WHERE label_id = $1)")
-        .bind(&label.id)
-        .execute(&mut *tx)
-        .await?;
+    let label = label_from(&LABELS.for_change(&mut tx, &headers, &slug, &name).await?)?;
+    bump_labelled_tickets(&mut tx, &label.id).await?;
     sqlx::query("DELETE FROM ticket_labels WHERE label_id = $1")
         .bind(&label.id)
         .execute(&mut *tx)
@@ -316,16 +379,8 @@ pub async fn delete_label(
         .bind(&label.id)
         .execute(&mut *tx)
         .await?;
-    append(
-        &mut tx,
-        Some(&slug),
-        None,
-        Some(&user.id),
-        "label.deleted",
-        json!({"label": label.id, "name": label.name}),
-    )
-    .await?;
-    tx.commit().await?;
+    let data = json!({"label": label.id, "name": label.name});
+    LABELS.commit(tx, &slug, &user.id, "deleted", data).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -418,25 +473,9 @@ pub async fn list_milestones(
     Path(slug): Path<String>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    check_project(&state, &slug)?;
-    let rows = sqlx::query("SELECT * FROM milestones WHERE project = $1 ORDER BY created_at, id")
-        .bind(&slug)
-        .fetch_all(&state.db.read)
-        .await?;
-    let items = rows
-        .iter()
-        .map(milestone_from)
-        .collect::<Result<Vec<_>, _>>()?;
-    json_with_etag(
-        &headers,
-        None,
-        viewer.user.is_some(),
-        Vec::new(),
-        &Page {
-            items,
-            next_cursor: None,
-        },
-    )
+    MILESTONES
+        .list(&state, &viewer, &headers, &slug, milestone_from)
+        .await
 }
 
 /// Creates a milestone (moderators).
@@ -454,20 +493,8 @@ pub async fn create_milestone(
     let user = viewer.require_moderator()?;
     check_milestone(&input, true)?;
     let mut tx = state.db.write.begin().await?;
-    ensure_project(&mut tx, &slug).await?;
-    let count: i64 = sqlx::query("SELECT COUNT(*) AS n FROM milestones WHERE project = $1")
-        .bind(&slug)
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get("n")?;
-    if count >= MAX_PER_PROJECT {
-        return Err(ApiError::invalid(
-            "title",
-            format!("a project has at most {MAX_PER_PROJECT} milestones"),
-        ));
-    }
+    MILESTONES.make_room(&mut tx, &slug).await?;
     let id = new_id();
-    let now = now_ms();
     let title = input.title.as_deref().unwrap_or_default().trim().to_owned();
     let inserted = sqlx::query(
         "INSERT INTO milestones (id, project, title, description, state, due_on, version, created_at, updated_at)
@@ -479,36 +506,15 @@ pub async fn create_milestone(
     .bind(input.description.as_deref().unwrap_or_default())
     .bind(input.state.as_deref().unwrap_or("open"))
     .bind(input.due_on.as_deref())
-    .bind(now)
+    .bind(now_ms())
     .execute(&mut *tx)
     .await;
-    match inserted {
-        Err(e) if is_unique_violation(&e) => {
-            return Err(ApiError::Validation(vec![FieldError::new(
-                "title",
-                "already_exists",
-                format!("there is already a milestone `{title}`"),
-            )]));
-        }
-        r => {
-            r?;
-        }
-    }
-    append(
-        &mut tx,
-        Some(&slug),
-        None,
-        Some(&user.id),
-        "milestone.created",
-        json!({"milestone": id}),
-    )
-    .await?;
-    tx.commit().await?;
-    let r = sqlx::query("SELECT * FROM milestones WHERE id = $1")
-        .bind(&id)
-        .fetch_one(&state.db.write)
+    MILESTONES.unique(inserted, format!("there is already a milestone `{title}`"))?;
+    let data = json!({"milestone": id});
+    MILESTONES
+        .commit(tx, &slug, &user.id, "created", data)
         .await?;
-    let m = milestone_from(&r)?;
+    let m = milestone_from(&MILESTONES.stored(&state, &id).await?)?;
     Ok(created(
         format!("/api/v1/projects/{slug}/milestones/{id}"),
         row_etag("milestone", &id, m.version),
@@ -534,14 +540,7 @@ pub async fn patch_milestone(
     let user = viewer.require_moderator()?;
     check_milestone(&input, false)?;
     let mut tx = state.db.write.begin().await?;
-    let r = sqlx::query("SELECT * FROM milestones WHERE project = $1 AND id = $2")
-        .bind(&slug)
-        .bind(&id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let m = milestone_from(&r)?;
-    check_if_match(&headers, &row_etag("milestone", &id, m.version))?;
+    MILESTONES.for_change(&mut tx, &headers, &slug, &id).await?;
     let mut s = Sql::new("UPDATE milestones SET version = version + 1, updated_at = ");
     s.bind(now_ms());
     if let Some(t) = &input.title {
@@ -557,37 +556,17 @@ pub async fn patch_milestone(
         s.push(", due_on = ").bind(d.as_str());
     }
     s.push(" WHERE id = ").bind(&id);
-    match s.query().execute(&mut *tx).await {
-        Err(e) if is_unique_violation(&e) => {
-            return Err(ApiError::Validation(vec![FieldError::new(
-                "title",
-                "already_exists",
-                "another milestone has that title",
-            )]));
-        }
-        r => {
-            r?;
-        }
-    }
+    let updated = s.query().execute(&mut *tx).await;
+    MILESTONES.unique(updated, "another milestone has that title".into())?;
     sqlx::query("UPDATE tickets SET version = version + 1 WHERE milestone_id = $1")
         .bind(&id)
         .execute(&mut *tx)
         .await?;
-    append(
-        &mut tx,
-        Some(&slug),
-        None,
-        Some(&user.id),
-        "milestone.edited",
-        json!({"milestone": id}),
-    )
-    .await?;
-    tx.commit().await?;
-    let r = sqlx::query("SELECT * FROM milestones WHERE id = $1")
-        .bind(&id)
-        .fetch_one(&state.db.write)
+    let data = json!({"milestone": id});
+    MILESTONES
+        .commit(tx, &slug, &user.id, "edited", data)
         .await?;
-    let m = milestone_from(&r)?;
+    let m = milestone_from(&MILESTONES.stored(&state, &id).await?)?;
     Ok(with_etag(row_etag("milestone", &id, m.version), &m))
 }
 
@@ -606,14 +585,7 @@ pub async fn delete_milestone(
     check_project(&state, &slug)?;
     let user = viewer.require_moderator()?;
     let mut tx = state.db.write.begin().await?;
-    let r = sqlx::query("SELECT * FROM milestones WHERE project = $1 AND id = $2")
-        .bind(&slug)
-        .bind(&id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let m = milestone_from(&r)?;
-    check_if_match(&headers, &row_etag("milestone", &id, m.version))?;
+    MILESTONES.for_change(&mut tx, &headers, &slug, &id).await?;
     sqlx::query(
         "UPDATE tickets SET milestone_id = NULL, version = version + 1 WHERE milestone_id = $1",
     )
@@ -624,15 +596,9 @@ pub async fn delete_milestone(
         .bind(&id)
         .execute(&mut *tx)
         .await?;
-    append(
-        &mut tx,
-        Some(&slug),
-        None,
-        Some(&user.id),
-        "milestone.deleted",
-        json!({"milestone": id}),
-    )
-    .await?;
-    tx.commit().await?;
+    let data = json!({"milestone": id});
+    MILESTONES
+        .commit(tx, &slug, &user.id, "deleted", data)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -499,18 +499,34 @@ pub async fn patch(
     }
     s.push(" WHERE id = ").bind(&cur.id);
     s.query().execute(&mut *tx).await?;
+    // One event per kind of change, in this order (the timeline shows them so).
+    let mut events: Vec<(&str, serde_json::Value)> = Vec::new();
     if !changed.is_empty() {
-        append(
+        events.push(("ticket.edited", json!({"fields": changed})));
+    }
+    events.extend(state_event);
+    if p.labels.is_some() {
+        replace_links(&mut tx, "ticket_labels", "label_id", &cur.id, label_ids).await?;
+        events.push(("ticket.labels_set", json!({"labels": p.labels})));
+    }
+    if p.assignees.is_some() {
+        replace_links(
             &mut tx,
-            Some(&slug),
-            Some(&cur.id),
-            Some(&user.id),
-            "ticket.edited",
-            json!({"fields": changed}),
+            "ticket_assignees",
+            "user_id",
+            &cur.id,
+            assignee_ids,
         )
         .await?;
+        events.push(("ticket.assignees_set", json!({"assignees": p.assignees})));
     }
-    if let Some((kind, data)) = state_event {
+    if let Some(m) = &p.milestone {
+        events.push(("ticket.milestone_set", json!({"milestone": m})));
+    }
+    if let Some(c) = p.confidential {
+        events.push(("ticket.confidential_set", json!({"confidential": c})));
+    }
+    for (kind, data) in events {
         append(
             &mut tx,
             Some(&slug),
@@ -521,79 +537,34 @@ pub async fn patch(
         )
         .await?;
     }
-    if p.labels.is_some() {
-        sqlx::query("DELETE FROM ticket_labels WHERE ticket_id = $1")
-            .bind(&cur.id)
-            .execute(&mut *tx)
-            .await?;
-        label_ids.sort();
-        label_ids.dedup();
-        for l in &label_ids {
-            sqlx::query("INSERT INTO ticket_labels (ticket_id, label_id) VALUES ($1, $2)")
-                .bind(&cur.id)
-                .bind(l)
-                .execute(&mut *tx)
-                .await?;
-        }
-        append(
-            &mut tx,
-            Some(&slug),
-            Some(&cur.id),
-            Some(&user.id),
-            "ticket.labels_set",
-            json!({"labels": p.labels}),
-        )
-        .await?;
-    }
-    if p.assignees.is_some() {
-        sqlx::query("DELETE FROM ticket_assignees WHERE ticket_id = $1")
-            .bind(&cur.id)
-            .execute(&mut *tx)
-            .await?;
-        assignee_ids.sort();
-        assignee_ids.dedup();
-        for a in &assignee_ids {
-            sqlx::query("INSERT INTO ticket_assignees (ticket_id, user_id) VALUES ($1, $2)")
-                .bind(&cur.id)
-                .bind(a)
-                .execute(&mut *tx)
-                .await?;
-        }
-        append(
-            &mut tx,
-            Some(&slug),
-            Some(&cur.id),
-            Some(&user.id),
-            "ticket.assignees_set",
-            json!({"assignees": p.assignees}),
-        )
-        .await?;
-    }
-    if let Some(m) = &p.milestone {
-        append(
-            &mut tx,
-            Some(&slug),
-            Some(&cur.id),
-            Some(&user.id),
-            "ticket.milestone_set",
-            json!({"milestone": m}),
-        )
-        .await?;
-    }
-    if let Some(c) = p.confidential {
-        append(
-            &mut tx,
-            Some(&slug),
-            Some(&cur.id),
-            Some(&user.id),
-            "ticket.confidential_set",
-            json!({"confidential": c}),
-        )
-        .await?;
-    }
     tx.commit().await?;
     let t = load(&state.db.read, &viewer, &slug, number).await?;
     Ok(with_etag(t.etag(), &t))
+}
+
+/// Sets a ticket's labels or assignees to exactly `ids` (a link table keyed by ticket).
+async fn replace_links(
+    tx: &mut Transaction<'_, Any>,
+    table: &'static str,
+    column: &'static str,
+    ticket_id: &str,
+    mut ids: Vec<String>,
+) -> ApiResult<()> {
+    sqlx::query(&format!("DELETE FROM {table} WHERE ticket_id = $1"))
+        .bind(ticket_id)
+        .execute(&mut **tx)
+        .await?;
+    ids.sort();
+    ids.dedup();
+    let insert = format!("INSERT INTO {table} (ticket_id, {column}) VALUES ($1, $2)");
+    for id in &ids {
+        sqlx::query(&insert)
+            .bind(ticket_id)
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -80,7 +80,9 @@ pub fn publish(docs: &[SearchDoc], lang: &str) -> Result<Published, SearchIndexE
     allmende_search_wasm::pack::warm(&dir, lang).map_err(|e| err(e.to_string()))?;
     // Blocks live per language: the two indexes share a few identical blocks, but one output
     // path must have one writer.
-    let packed = dir.pack(&format!("{lang}/"));
+    let packed = dir
+        .pack(&format!("{lang}/"))
+        .map_err(|e| err(e.to_string()))?;
     let root_hash = &blake3::hash(&packed.root).to_hex()[..10];
     let root_path = format!("{DIR}/root-{lang}-{root_hash}.bin");
     let mut files: Vec<(String, Vec<u8>)> = packed

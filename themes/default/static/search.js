@@ -36,7 +36,14 @@ function engine() {
       pending.delete(m.id);
       if (m.type === "result") p.resolve(m); else p.reject(new Error(m.message));
     };
-    worker.postMessage({ type: "init", engine: list.dataset.engine, root: list.dataset.root, lang });
+    worker.postMessage({ type: "init", engine: list.dataset.engine, root: list.dataset.root, lang, module: "page" });
+    // The engine is fetched here rather than in the worker: the page's preload link
+    // (search.html) started its download while the HTML was parsed, and only the page can take
+    // it over. It compiles while it streams in; the worker gets the module (or null and then
+    // fetches it itself).
+    WebAssembly.compileStreaming(fetch(list.dataset.engine))
+      .catch(() => null)
+      .then((module) => worker.postMessage({ type: "module", module }));
   }
   return worker;
 }

@@ -4,7 +4,7 @@
 import { ApiError, request, get, post, page, session, seg } from "allmende/collab/api.js";
 import {
   t, h, lang, say, fresh, done, fail, time, who, richText, field, heading, busy, loginHint,
-  reportControl, moreButton, reactionKinds, reactionLabel, once, loc, uid,
+  reportControl, moreButton, reactionKinds, reactionLabel, once, loc, uid, isModerator,
 } from "allmende/collab/ui.js";
 
 export const ticketUrl = (project, number) => `/${lang}/tickets/?project=${encodeURIComponent(project)}&number=${encodeURIComponent(number)}`;
@@ -246,6 +246,57 @@ function commentItem(root, comment) {
 }
 
 /** /{lang}/tickets/?project=…&number=…: one ticket. */
+/**
+ * Moderators' triage of one ticket: its labels (checkboxes from the project's labels) and
+ * assignees (usernames), saved in one PATCH with the ticket's ETag. `current()` gives the
+ * ticket and its ETag; `saved(ticket, etag)` takes the API's answer.
+ */
+async function triageForm(root, project, current, saved, reread) {
+  const { data } = await get(`/projects/${seg(project)}/labels`);
+  const labels = data.items || [];
+  const { ticket } = current();
+  const has = new Set((ticket.labels || []).map((l) => l.name));
+  const boxes = labels.map((l) => h("input", { type: "checkbox", name: "label", value: l.name, checked: has.has(l.name) }));
+  const group = h("fieldset", { class: "triage-labels" },
+    h("legend", { text: t("triage_labels") }),
+    labels.length
+      ? h("ul", { class: "checklist" }, labels.map((l, i) => {
+        const id = uid("lbl");
+        boxes[i].id = id;
+        return h("li", {}, boxes[i], " ", h("label", { for: id, text: l.name }), l.description ? h("span", { class: "hint", text: ` – ${l.description}` }) : null);
+      }))
+      : h("p", { class: "empty", text: t("triage_no_labels") }));
+  const people = h("input", {
+    type: "text", name: "assignees", autocomplete: "off",
+    value: (ticket.assignees || []).map((a) => a.username).join(", "),
+  });
+  const form = h("form", { class: "collab-form triage", "aria-labelledby": "triage-h" },
+    heading(2, t("triage"), { id: "triage-h" }),
+    group,
+    field(t("triage_assignees"), people, t("triage_assignees_hint")),
+    h("p", { class: "form-actions" }, h("button", { type: "submit", text: t("triage_save") })));
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const body = {
+      labels: boxes.filter((b) => b.checked).map((b) => b.value),
+      assignees: people.value.split(/[\s,]+/).map((s) => s.replace(/^@/, "")).filter(Boolean),
+    };
+    const res = await busy(root, form, () => request("PATCH", ticketPath(project, current().ticket.number), { body, ifMatch: current().etag }));
+    if (res) {
+      saved(res.data, res.etag);
+      say(root, t("triage_saved"));
+      return;
+    }
+    // A 412 (someone else changed the ticket) or a refusal: show the ticket as stored now.
+    const fresh = await reread().catch((err) => fail(root, err));
+    if (!fresh) return;
+    const now = new Set((fresh.labels || []).map((l) => l.name));
+    boxes.forEach((b) => { b.checked = now.has(b.value); });
+    people.value = (fresh.assignees || []).map((a) => a.username).join(", ");
+  });
+  return form;
+}
+
 export async function ticketPage(root) {
   const q = new URLSearchParams(location.search);
   const project = q.get("project") || "";
@@ -367,11 +418,21 @@ export async function ticketPage(root) {
     });
   } else form = loginHint();
 
+  let triage = null;
+  if (isModerator(session()?.me)) {
+    triage = await triageForm(root, project, () => ({ ticket, etag }), (t2, e2) => {
+      if (t2) ticket = t2;
+      etag = e2 || etag;
+      showHead();
+    }, refresh).catch((err) => { fail(root, err); return null; });
+  }
+
   body.append(
     head,
     richText(ticket.body_html, ticket.body),
     reactionBar(root, ticket, `${ticketPath(project, ticket.number)}/reactions`, refresh),
     h("div", { class: "post-actions" }, session() ? toggle : null, reportControl(root, "ticket", ticket.id)),
+    triage,
     heading(2, t("comments"), { id: "comments-h" }),
     comments, none, more, form);
   done(root, "ticket");

@@ -1,13 +1,16 @@
 // The search engine's worker: allmende-search (tantivy) compiled to WebAssembly
 // (search-wasm/, built by search-wasm/build-wasm.sh into engine.wasm beside this file).
 //
-// The index arrives lazily: one root file names content-hashed blocks of 8 KiB, and a query
-// fetches only the blocks it touches. The engine cannot wait for the network, so a query is
+// The index arrives lazily: one root file names content-hashed blocks of 8 KiB and small
+// files of hit cards, and a query fetches only the blocks and cards it touches. The engine cannot wait for the network, so a query is
 // an attempt that either answers or names the blocks it needs; those are fetched together and
 // the query runs again (each attempt is a few milliseconds). Blocks stay in memory for the
 // page's lifetime and the HTTP cache keeps them longer (their names change with their bytes).
 //
-// Messages in:  {type: "init", engine, root, lang}
+// Messages in:  {type: "init", engine, root, lang, module}  (module "page": the page compiles
+//               the engine, whose download its preload link started, and sends it as
+//               {type: "module", module}; anything else: the worker fetches it itself)
+//               {type: "module", module}   (a WebAssembly.Module, or null to fetch it here)
 //               {type: "query", id, request}   (request: allmende_search::SearchRequest)
 // Messages out: {type: "result", id, response, stats} | {type: "error", id, message}
 "use strict";
@@ -16,10 +19,11 @@ const enc = new TextEncoder();
 const dec = new TextDecoder();
 let config = null;
 let engine = null; // the instance's exports
-let ready = null; // Promise of the open engine
+let opened; // resolves `ready` once "init" came
+let ready = new Promise((resolve) => { opened = resolve; }); // the root file, once open
 let latest = 0;
 const bytesByName = new Map(); // block name → Promise<Uint8Array>
-const placed = []; // [file, block, name] of every block handed to the engine
+const placed = []; // every need ({file, block, name} or {cards, name}) handed to the engine
 const totals = { requests: 0, bytes: 0 };
 
 async function fetchBytes(url) {
@@ -43,14 +47,20 @@ function answer() {
 }
 
 let modulePromise = null;
+let moduleFromPage = null; // resolves with what the page sent
+let moduleArrived = null;
 function loadModule() {
   modulePromise ??= (async () => {
+    const given = moduleFromPage && (await moduleFromPage);
+    if (given instanceof WebAssembly.Module) return given;
     const r = await fetch(config.engine);
     if (!r.ok) throw new Error(`${config.engine}: HTTP ${r.status}`);
     totals.requests += 1;
-    const bytes = await r.arrayBuffer();
-    totals.bytes += bytes.byteLength;
-    return WebAssembly.compile(bytes);
+    const counted = r.clone().arrayBuffer().then((b) => { totals.bytes += b.byteLength; });
+    // Compiles while the bytes stream in (needs the server's application/wasm type).
+    const module = await WebAssembly.compileStreaming(r).catch(async () => WebAssembly.compile(await (await fetch(config.engine)).arrayBuffer()));
+    await counted;
+    return module;
   })();
   return modulePromise;
 }
@@ -74,18 +84,43 @@ async function instantiate(root) {
   const rootPtr = put(root);
   const langPtr = put(lang);
   if (engine.open(rootPtr, root.length, langPtr, lang.length) !== 0) throw new Error(answer().error);
-  // After a restart (see `attempt`), hand back every block already fetched.
-  for (const [file, block, name] of placed) {
-    const b = await bytesByName.get(name);
-    engine.add_block(file, block, put(b), b.length);
-  }
+  // After a restart (see `attempt`), hand back every file already fetched.
+  for (const need of placed) hand(need, await bytesByName.get(need.name));
+}
+
+// Starts fetching the blocks every query reads (the root's `eager` list: facet columns,
+// length norms, small term dictionaries) while the engine is still on its way.
+function fetchEager(root) {
+  const len = new DataView(root.buffer, root.byteOffset).getUint32(4, true);
+  const manifest = JSON.parse(dec.decode(root.subarray(8, 8 + len)));
+  return (manifest.eager || []).map(([file, block]) => {
+    const need = { file, block, name: manifest.files[file].blocks[block] };
+    if (!bytesByName.has(need.name)) bytesByName.set(need.name, fetchBytes(new URL(need.name, config.rootUrl)));
+    return need;
+  });
 }
 
 async function open() {
-  // Engine and root file load side by side: the cold start costs one round trip.
-  const [root] = await Promise.all([fetchBytes(config.rootUrl), loadModule()]);
+  // Engine and root file load side by side, and the eager blocks as soon as the root is there.
+  const rootPromise = fetchBytes(config.rootUrl);
+  const eager = rootPromise.then(fetchEager);
+  const [root] = await Promise.all([rootPromise, loadModule()]);
   await instantiate(root);
+  for (const need of await eager) {
+    try {
+      if (hand(need, await bytesByName.get(need.name)) === 0) placed.push(need);
+    } catch {
+      bytesByName.delete(need.name); // the query asks again
+    }
+  }
   return root;
+}
+
+// Gives the engine a fetched file: an index block or a file of hit cards.
+function hand(need, b) {
+  return "cards" in need
+    ? engine.add_cards(need.cards, put(b), b.length)
+    : engine.add_block(need.file, need.block, put(b), b.length);
 }
 
 function attempt(request) {
@@ -128,7 +163,8 @@ async function run(id, request) {
     }
     if (id !== latest) return null; // superseded while typing: keep the blocks, drop the answer
     rounds += 1;
-    await Promise.all(a.need.map(async ({ file, block, name }) => {
+    await Promise.all(a.need.map(async (need) => {
+      const { name } = need;
       if (!bytesByName.has(name)) bytesByName.set(name, fetchBytes(new URL(name, config.rootUrl)));
       let b;
       try {
@@ -137,7 +173,7 @@ async function run(id, request) {
         bytesByName.delete(name); // let a later query try again
         throw e;
       }
-      if (engine.add_block(file, block, put(b), b.length) === 0) placed.push([file, block, name]);
+      if (hand(need, b) === 0) placed.push(need);
     }));
   }
   throw new Error("the query needed more rounds of index blocks than expected");
@@ -147,8 +183,14 @@ self.onmessage = async (ev) => {
   const m = ev.data;
   if (m.type === "init") {
     config = { ...m, rootUrl: new URL(m.root, self.location.href).href };
-    ready = open();
-    ready.catch(() => {});
+    if (m.module === "page") moduleFromPage = new Promise((resolve) => { moduleArrived = resolve; });
+    const o = open();
+    o.catch(() => {});
+    opened(o);
+    return;
+  }
+  if (m.type === "module") {
+    moduleArrived?.(m.module);
     return;
   }
   if (m.type === "query") {

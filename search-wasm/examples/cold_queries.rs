@@ -1,0 +1,211 @@
+//! What a cold query fetches, natively and without a browser: for each of the benchmark's 20
+//! queries (bench/search/bench.mjs) a fresh engine opens a built site's root file and runs
+//! the worker's fetch-and-retry loop over the published blocks. Prints per query the round
+//! trips after the root file, the blocks, their bytes raw and gzip -9 (each block compressed
+//! alone, as a CDN serves it), and which index files the bytes come from.
+//!
+//!   cargo run --release -p allmende-search-wasm --example cold_queries -- SITE/public
+//!
+//! Not a test: a measuring tool for the per-query data target of issue 5.
+
+use allmende_search::SearchRequest;
+use allmende_search_wasm::engine::{Engine, Fetch, Outcome};
+use flate2::Compression;
+use flate2::write::GzEncoder;
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+const QUERIES: [(&str, &str); 20] = [
+    ("de", "Bürgerbeteiligung"),
+    ("de", "Beteiligung"),
+    ("de", "Buergerbeteiligung"),
+    ("de", "Videokonferenz"),
+    ("de", "Verwaltung"),
+    ("de", "Ratsinformationssystem"),
+    ("de", "Dokumentenmanagement"),
+    ("de", "Karten Geodaten"),
+    ("de", "Formular"),
+    ("de", "Videokonferens"),
+    ("de", "Verwaltnug"),
+    ("de", "b"),
+    ("en", "participation"),
+    ("en", "video conferencing"),
+    ("en", "document management"),
+    ("en", "open data portal"),
+    ("en", "citizen"),
+    ("en", "partcipation"),
+    ("en", "maps"),
+    ("en", "v"),
+];
+
+/// The search page's page size (themes/default/static/search.js `PAGE`).
+const PAGE: usize = 20;
+
+fn gzip(bytes: &[u8]) -> usize {
+    let mut e = GzEncoder::new(Vec::new(), Compression::best());
+    e.write_all(bytes).expect("writing to memory");
+    e.finish().expect("writing to memory").len()
+}
+
+#[derive(Default)]
+struct Got {
+    raw: usize,
+    gz: usize,
+    blocks: usize,
+    /// Kind of file → (blocks, gzip bytes).
+    by_file: BTreeMap<String, (usize, usize)>,
+}
+
+impl Got {
+    fn fetch(&mut self, engine: &Engine, search: &Path, ids: Vec<Fetch>) -> Result<(), String> {
+        for id in ids {
+            let name = engine.name(id).ok_or("unknown block")?;
+            let bytes = std::fs::read(search.join(&name)).map_err(|e| format!("{name}: {e}"))?;
+            let z = gzip(&bytes);
+            let kind = match id {
+                Fetch::Block((file, _)) => {
+                    let path = &engine.directory().manifest().files[file].path;
+                    path.rsplit('.').next().unwrap_or("").to_owned()
+                }
+                Fetch::Cards(_) => "cards".to_owned(),
+            };
+            let e = self.by_file.entry(kind).or_default();
+            e.0 += 1;
+            e.1 += z;
+            self.raw += bytes.len();
+            self.gz += z;
+            self.blocks += 1;
+            if !engine.add(id, bytes) {
+                return Err(format!("{name} refused"));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn root_of(search: &Path, lang: &str) -> Result<PathBuf, String> {
+    let prefix = format!("root-{lang}-");
+    std::fs::read_dir(search)
+        .map_err(|e| format!("{}: {e}", search.display()))?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with(&prefix))
+        })
+        .ok_or_else(|| {
+            format!(
+                "{}: no {prefix}*.bin; build the site first",
+                search.display()
+            )
+        })
+}
+
+fn main() -> Result<(), String> {
+    let site = std::env::args()
+        .nth(1)
+        .ok_or("usage: cold_queries SITE_DIR (the output of allmende build)")?;
+    let search = Path::new(&site).join("search");
+    let mut worst = (0usize, 0usize);
+    let mut gz_all = Vec::new();
+    for lang in ["de", "en"] {
+        let root_path = root_of(&search, lang)?;
+        let root = std::fs::read(&root_path).map_err(|e| e.to_string())?;
+        println!("root {lang}: {} bytes, {} gzip", root.len(), gzip(&root));
+        for (l, q) in QUERIES.iter().filter(|(l, _)| *l == lang) {
+            let engine = Engine::open(root.clone(), l).map_err(|e| e.to_string())?;
+            let request = SearchRequest {
+                q: (*q).into(),
+                lang: (*l).into(),
+                limit: PAGE,
+                ..SearchRequest::default()
+            };
+            let mut got = Got::default();
+            // The eager blocks arrive with the engine (the worker fetches them as soon as it
+            // has the root): bytes of this query, but no round trip of their own.
+            let eager: Vec<Fetch> = engine
+                .directory()
+                .manifest()
+                .eager
+                .iter()
+                .map(|&[f, b]| Fetch::Block((f, b)))
+                .collect();
+            got.fetch(&engine, &search, eager)?;
+            let mut rounds = 0;
+            let total = loop {
+                match engine.attempt(&request).map_err(|e| e.to_string())? {
+                    Outcome::Done(r) => break r.total,
+                    Outcome::Need(ids) => {
+                        rounds += 1;
+                        if rounds > 8 {
+                            return Err(format!("{q}: more than 8 rounds"));
+                        }
+                        got.fetch(&engine, &search, ids)?;
+                    }
+                }
+            };
+            let Got {
+                raw,
+                gz,
+                blocks,
+                by_file,
+            } = got;
+            worst = (worst.0.max(gz), worst.1.max(rounds));
+            gz_all.push(gz);
+            let parts: Vec<String> = by_file
+                .iter()
+                .map(|(k, (n, z))| format!("{k} {n}/{:.1}K", *z as f64 / 1024.0))
+                .collect();
+            println!(
+                "{l}:{q:<24} hits {total:>5}  rounds {rounds}  blocks {blocks:>3}  raw {:>6.1} KiB  gzip {:>6.1} KiB  [{}]",
+                raw as f64 / 1024.0,
+                gz as f64 / 1024.0,
+                parts.join(", ")
+            );
+        }
+    }
+    columns(&search)?;
+    gz_all.sort_unstable();
+    println!(
+        "per-query data gzip: median {:.1} KiB, max {:.1} KiB; max rounds after the root {}",
+        gz_all[gz_all.len() / 2] as f64 / 1024.0,
+        worst.0 as f64 / 1024.0,
+        worst.1
+    );
+    Ok(())
+}
+
+/// Bytes of each fast-field column (facets and sort keys) in the German index.
+fn columns(search: &Path) -> Result<(), String> {
+    let root = std::fs::read(root_of(search, "de")?).map_err(|e| e.to_string())?;
+    let engine = Engine::open(root, "de").map_err(|e| e.to_string())?;
+    let dir = engine.directory();
+    for (i, f) in dir.manifest().files.iter().enumerate() {
+        for (b, name) in f.blocks.iter().enumerate() {
+            let bytes = std::fs::read(search.join(name)).map_err(|e| e.to_string())?;
+            dir.add_block((i, b), bytes);
+        }
+    }
+    let reader = engine.index().reader().map_err(|e| e.to_string())?;
+    let searcher = reader.searcher();
+    let fast = searcher.segment_readers()[0].fast_fields();
+    let mut names: Vec<&str> = allmende_search::FACET_KEYS.to_vec();
+    names.extend([
+        allmende_search::schema::NAME_SORT,
+        allmende_search::schema::UPDATED,
+    ]);
+    let mut line = Vec::new();
+    for name in names {
+        for h in fast
+            .dynamic_column_handles(name)
+            .map_err(|e| e.to_string())?
+        {
+            let bytes = h.file_slice().read_bytes().map_err(|e| e.to_string())?;
+            line.push(format!("{name} {}/{}", bytes.len(), gzip(bytes.as_slice())));
+        }
+    }
+    println!("fast columns de (raw/gzip bytes): {}", line.join(", "));
+    Ok(())
+}
