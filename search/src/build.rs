@@ -8,11 +8,14 @@
 //! (`.managed.json`, lock files). The segment files themselves are deterministic given the
 //! documents in order (checked by a test that builds twice and compares bytes).
 
+mod memo;
+
 use crate::Error;
+use crate::analysis::Lang;
 use crate::analysis::compound::Dictionary;
-use crate::analysis::{Analyzer, Lang, Stem, words};
 use crate::model::SearchDoc;
 use crate::schema::{self, date_key, name_key};
+use memo::MemoAnalyzer;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
@@ -96,21 +99,15 @@ pub fn index_files(docs: &[SearchDoc]) -> Result<(BTreeMap<String, Vec<u8>>, Ind
 
 /// The compound dictionary of a language: every folded word of its texts and its stem.
 fn dictionary(lang: &str, docs: &[&SearchDoc]) -> Dictionary {
-    let l = Lang::of(lang);
-    let mut stem = Stem::new(&l);
-    let mut dict = Dictionary::default();
-    for d in docs {
-        let texts = [&d.name, &d.short_description, &d.long_description]
-            .into_iter()
-            .chain(d.features.iter());
-        for text in texts {
-            for w in words(text, &l) {
-                dict.insert(&w.folded);
-                dict.insert(&stem.stem(&w.folded));
-            }
-        }
-    }
-    dict
+    memo::dictionary(
+        lang,
+        docs.iter().flat_map(|d| {
+            [&d.name, &d.short_description, &d.long_description]
+                .into_iter()
+                .chain(d.features.iter())
+                .map(String::as_str)
+        }),
+    )
 }
 
 type Files = BTreeMap<String, Vec<u8>>;
@@ -135,7 +132,7 @@ fn build_language(lang: &str, docs: &[&SearchDoc]) -> Result<(Files, LangStats),
     let dictionary_words = dict.as_ref().map_or(0, |d| d.len());
     index
         .tokenizers()
-        .register(&Lang::tokenizer_name(lang), Analyzer::new(lang, dict));
+        .register(&Lang::tokenizer_name(lang), MemoAnalyzer::new(lang, dict));
     // One thread: documents are written in the order given.
     let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 64_000_000)?;
     for d in docs {

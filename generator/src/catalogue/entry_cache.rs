@@ -68,15 +68,13 @@ pub fn validate_all(files: &[PathBuf], cache: &Path) -> Vec<Checked> {
         .ok()
         .filter(|t| t.lines().next() == Some(HEADER))
         .unwrap_or_default();
-    let old: HashMap<String, (Line, &str)> = text
+    // Key → line, without parsing the lines: only hits are parsed, each once, and their
+    // models move into the catalogue (parsing every line up front and cloning the model
+    // on a hit cost as much as the rest of loading).
+    let old: HashMap<&str, &str> = text
         .lines()
         .skip(1)
-        .collect::<Vec<_>>()
-        .par_iter()
-        .filter_map(|raw| {
-            let line = serde_json::from_str::<Line>(raw).ok()?;
-            Some((line.key.clone(), (line, *raw)))
-        })
+        .filter_map(|raw| Some((key_in(raw)?, raw)))
         .collect();
     // (checked, key, the cache line when it came from the cache)
     let results: Vec<(Checked, Option<String>, Option<&str>)> = files
@@ -84,14 +82,18 @@ pub fn validate_all(files: &[PathBuf], cache: &Path) -> Vec<Checked> {
         .map(|path| match std::fs::read(path) {
             Ok(bytes) if bytes.len() <= publiccode::yaml::MAX_FILE_BYTES => {
                 let key = key_of(&program, path, &bytes);
-                let (report, raw) = match old.get(&key) {
+                let cached = old.get(key.as_str()).and_then(|raw| {
+                    let line = serde_json::from_str::<Line>(raw).ok()?;
+                    (line.key == key).then_some((line, *raw))
+                });
+                let (report, raw) = match cached {
                     Some((line, raw)) => (
                         Report {
-                            model: line.model.clone(),
-                            findings: line.findings.clone(),
+                            model: line.model,
+                            findings: line.findings,
                             links: Vec::new(),
                         },
-                        Some(*raw),
+                        Some(raw),
                     ),
                     None => (publiccode::validate(&bytes, path.parent()), None),
                 };
@@ -136,6 +138,13 @@ pub fn validate_all(files: &[PathBuf], cache: &Path) -> Vec<Checked> {
     results.into_iter().map(|(c, ..)| c).collect()
 }
 
+/// The key of a cache line, read from its start (`{"key":"<64 hex digits>",…`, as
+/// `Line` serialises); `None` for a line in any other form, which is then never a hit.
+fn key_in(raw: &str) -> Option<&str> {
+    let key = raw.strip_prefix("{\"key\":\"")?.get(..64)?;
+    raw.get(72..)?.starts_with('"').then_some(key)
+}
+
 fn write_atomically(file: &Path, text: &str) -> std::io::Result<()> {
     if let Some(dir) = file.parent() {
         std::fs::create_dir_all(dir)?;
@@ -149,6 +158,22 @@ fn write_atomically(file: &Path, text: &str) -> std::io::Result<()> {
 mod tests {
     use super::*;
 
+    /// Lines are found by the key at their start, as `Line` serialises it.
+    #[test]
+    fn keys_are_read_from_the_start_of_a_line() {
+        let key = key_of(&[7; 32], Path::new("software/a/publiccode.yml"), b"name: a");
+        let raw = serde_json::to_string(&Line {
+            key: key.clone(),
+            model: None,
+            findings: Vec::new(),
+        })
+        .unwrap();
+        assert_eq!(key_in(&raw), Some(key.as_str()));
+        assert_eq!(key_in(&raw[..40]), None);
+        assert_eq!(key_in(&raw.replacen("key", "kex", 1)), None);
+        assert_eq!(key_in(""), None);
+    }
+
     /// The cache gives the same models and findings as validating, for every demo entry.
     #[test]
     fn cached_entries_equal_validated_ones() {
@@ -161,6 +186,31 @@ mod tests {
         assert!(cache.is_file());
         let cached = validate_all(&files, &cache);
         let direct = check::validate_all(&files);
+        // A damaged line (its key intact) is a miss: that entry is validated again.
+        let text = std::fs::read_to_string(&cache).unwrap();
+        let damaged: String = text
+            .lines()
+            .enumerate()
+            .map(|(i, l)| {
+                if i == 1 {
+                    format!("{}garbage\n", &l[..80])
+                } else {
+                    format!("{l}\n")
+                }
+            })
+            .collect();
+        std::fs::write(&cache, damaged).unwrap();
+        let repaired = validate_all(&files, &cache);
+        assert_eq!(repaired.len(), direct.len());
+        for (a, b) in repaired.iter().zip(&direct) {
+            assert_eq!(a.report.model, b.report.model, "{}", a.path.display());
+            assert_eq!(a.report.findings, b.report.findings, "{}", a.path.display());
+        }
+        assert_eq!(
+            std::fs::read_to_string(&cache).unwrap(),
+            text,
+            "cache repaired"
+        );
         assert_eq!(cached.len(), direct.len());
         for ((a, b), c) in cached.iter().zip(&direct).zip(&fresh) {
             assert_eq!(a.path, b.path);

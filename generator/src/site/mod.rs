@@ -439,74 +439,92 @@ pub fn render_site(
             h.finish()
         })
         .collect();
-    for lang in &config.languages {
-        let t = &theme.i18n[lang];
-        let title = match lang.as_str() {
-            "de" => &config.title.de,
-            _ => &config.title.en,
-        };
-        let site = SiteCtx {
-            title,
-            lang,
-            languages: &config.languages,
-            base_url: &config.base_url,
-            api_url: &config.api_url,
-            oidc_issuer: &config.oidc_issuer,
-            oidc_client_id: &config.oidc_client_id,
-            collab_labels: collab::labels(&r, lang, t)?,
-            import_map: &import_map,
-            t,
-            assets: &theme.assets,
-            nav: cat
-                .pages
-                .iter()
-                .filter(|p| &p.lang == lang)
-                .map(|p| NavPage {
-                    name: p.name.clone(),
-                    title: p.title.clone(),
-                    url: format!("/{lang}/{}/", p.name),
-                })
-                .collect(),
-            entries: cat.entries.len(),
-            salt: [0; 32],
-        };
-        let mut site = site;
-        site.salt = {
-            let mut h = Hasher::new(&caching.salt);
-            h.json(&site);
-            h.finish()
-        };
-        // Converted once per language; minijinja values are shared, not copied, per page.
-        let site_v = Mj::from_serialize(&site);
-        let cards: Vec<Card> = cat
-            .entries
-            .par_iter()
-            .enumerate()
-            .map(|(i, e)| card(i, e, lang, default, t))
+    // Cards first: the search documents are made from them, and each language's search
+    // index is built on its own thread while the pages render (tantivy indexes on one
+    // thread; without this, one of two cores idled for the index's 1-2 s).
+    let all_cards: Vec<Vec<Card>> = config
+        .languages
+        .iter()
+        .map(|lang| {
+            let t = &theme.i18n[lang];
+            cat.entries
+                .par_iter()
+                .enumerate()
+                .map(|(i, e)| card(i, e, lang, default, t))
+                .collect()
+        })
+        .collect();
+    std::thread::scope(|scope| -> Result<(), BuildError> {
+        let r = &r;
+        let indexes: Vec<_> = config
+            .languages
+            .iter()
+            .zip(&all_cards)
+            .map(|(lang, cards)| scope.spawn(move || search_files(r, lang, cards, cat)))
             .collect();
-        let cards_v: Vec<Mj> = cards.par_iter().map(Mj::from_serialize).collect();
-        let card_hashes: Vec<Fingerprint> = cards
-            .par_iter()
-            .map(|c| {
-                let mut h = Hasher::new(&[0; 32]);
-                h.json(c);
+        let mut search_pages = Vec::new();
+        for (lang, cards) in config.languages.iter().zip(&all_cards) {
+            let t = &theme.i18n[lang];
+            let title = match lang.as_str() {
+                "de" => &config.title.de,
+                _ => &config.title.en,
+            };
+            let site = SiteCtx {
+                title,
+                lang,
+                languages: &config.languages,
+                base_url: &config.base_url,
+                api_url: &config.api_url,
+                oidc_issuer: &config.oidc_issuer,
+                oidc_client_id: &config.oidc_client_id,
+                collab_labels: collab::labels(r, lang, t)?,
+                import_map: &import_map,
+                t,
+                assets: &theme.assets,
+                nav: cat
+                    .pages
+                    .iter()
+                    .filter(|p| &p.lang == lang)
+                    .map(|p| NavPage {
+                        name: p.name.clone(),
+                        title: p.title.clone(),
+                        url: format!("/{lang}/{}/", p.name),
+                    })
+                    .collect(),
+                entries: cat.entries.len(),
+                salt: [0; 32],
+            };
+            let mut site = site;
+            site.salt = {
+                let mut h = Hasher::new(&caching.salt);
+                h.json(&site);
                 h.finish()
-            })
-            .collect();
-        let card_html = cards::CardHtml::new(&theme.env, &cards_v, Mj::from_serialize(t));
-        let card_set = CardSet {
-            html: &card_html,
-            hashes: &card_hashes,
-        };
-        let prepared = view::Prepared {
-            cat,
-            codes: &codes,
-            cards: &card_html,
-            default,
-            edit_template: &config.edit_url,
-        };
-        tracing::debug!(lang, cpu = progress::cpu_seconds(), "rendering");
-        cat.entries.par_iter().enumerate().try_for_each(|(i, e)| {
+            };
+            // Converted once per language; minijinja values are shared, not copied, per page.
+            let site_v = Mj::from_serialize(&site);
+            let cards_v: Vec<Mj> = cards.par_iter().map(Mj::from_serialize).collect();
+            let card_hashes: Vec<Fingerprint> = cards
+                .par_iter()
+                .map(|c| {
+                    let mut h = Hasher::new(&[0; 32]);
+                    h.json(c);
+                    h.finish()
+                })
+                .collect();
+            let card_html = cards::CardHtml::new(&theme.env, &cards_v, Mj::from_serialize(t));
+            let card_set = CardSet {
+                html: &card_html,
+                hashes: &card_hashes,
+            };
+            let prepared = view::Prepared {
+                cat,
+                codes: &codes,
+                cards: &card_html,
+                default,
+                edit_template: &config.edit_url,
+            };
+            tracing::debug!(lang, cpu = progress::cpu_seconds(), "rendering");
+            cat.entries.par_iter().enumerate().try_for_each(|(i, e)| {
             let path = entry_path(lang, &e.slug);
             // The entry itself and the cards it shows of other entries: nothing else of
             // the catalogue reaches its page.
@@ -532,53 +550,63 @@ pub fn render_site(
                 context! { site => site_v.clone(), page => Mj::from_serialize(&page), entry => Mj::from_serialize(&v) }
             })
         })?;
-        tracing::debug!(lang, cpu = progress::cpu_seconds(), "entry pages done");
-        lists(&r, &site, &site_v, &cards, &card_set)?;
-        facet_pages(&r, &site, &site_v, &cards, &card_set, cat)?;
-        tracing::debug!(lang, cpu = progress::cpu_seconds(), "lists and facets done");
-        home(&r, &site, &site_v, &cards, cat)?;
-        for p in cat.pages.iter().filter(|p| &p.lang == lang) {
-            let path = format!("/{lang}/{}/", p.name);
-            let page = r.page(&site, path.clone(), p.title.clone(), p.description.clone());
-            let body = markdown::page_to_html(&p.markdown);
-            r.page_to(
-                &path,
-                "page.html",
-                context! { site => site_v.clone(), page => Mj::from_serialize(&page), body },
-            )?;
-        }
-        tracing::debug!(lang, cpu = progress::cpu_seconds(), "home and pages done");
-        search(&r, &site, &site_v, &cards, cat)?;
-        tracing::debug!(lang, cpu = progress::cpu_seconds(), "search done");
-        collab::pages(&r, &site, &site_v)?;
-        let path = format!("/{lang}/compare/");
-        let page = r.page(
-            &site,
-            path.clone(),
-            t_str(t, "ui", "compare_title"),
-            String::new(),
-        );
-        r.page_to(&path, "compare.html", context! { site => site_v.clone(), page => Mj::from_serialize(&page), entries => Mj::from_serialize(&cards) })?;
-        if lang.as_str() == default {
+            tracing::debug!(lang, cpu = progress::cpu_seconds(), "entry pages done");
+            lists(r, &site, &site_v, cards, &card_set)?;
+            facet_pages(r, &site, &site_v, cards, &card_set, cat)?;
+            tracing::debug!(lang, cpu = progress::cpu_seconds(), "lists and facets done");
+            home(r, &site, &site_v, cards, cat)?;
+            for p in cat.pages.iter().filter(|p| &p.lang == lang) {
+                let path = format!("/{lang}/{}/", p.name);
+                let page = r.page(&site, path.clone(), p.title.clone(), p.description.clone());
+                let body = markdown::page_to_html(&p.markdown);
+                r.page_to(
+                    &path,
+                    "page.html",
+                    context! { site => site_v.clone(), page => Mj::from_serialize(&page), body },
+                )?;
+            }
+            tracing::debug!(lang, cpu = progress::cpu_seconds(), "home and pages done");
+            collab::pages(r, &site, &site_v)?;
+            let path = format!("/{lang}/compare/");
             let page = r.page(
                 &site,
-                "/404.html".into(),
-                t_str(t, "ui", "not_found_title"),
+                path.clone(),
+                t_str(t, "ui", "compare_title"),
                 String::new(),
             );
-            r.page_to(
-                "404.html",
-                "404.html",
-                context! { site => site_v.clone(), page => Mj::from_serialize(&page) },
-            )?;
-            let page = r.page(&site, "/".into(), title.to_string(), String::new());
-            r.page_to(
-                "index.html",
-                "root.html",
-                context! { site => site_v.clone(), page => Mj::from_serialize(&page) },
-            )?;
+            r.page_to(&path, "compare.html", context! { site => site_v.clone(), page => Mj::from_serialize(&page), entries => Mj::from_serialize(cards) })?;
+            if lang.as_str() == default {
+                let page = r.page(
+                    &site,
+                    "/404.html".into(),
+                    t_str(t, "ui", "not_found_title"),
+                    String::new(),
+                );
+                r.page_to(
+                    "404.html",
+                    "404.html",
+                    context! { site => site_v.clone(), page => Mj::from_serialize(&page) },
+                )?;
+                let page = r.page(&site, "/".into(), title.to_string(), String::new());
+                r.page_to(
+                    "index.html",
+                    "root.html",
+                    context! { site => site_v.clone(), page => Mj::from_serialize(&page) },
+                )?;
+            }
+            search_pages.push((site, site_v));
         }
-    }
+        tracing::debug!(cpu = progress::cpu_seconds(), "pages but search done");
+        for ((site, site_v), index) in search_pages.iter().zip(indexes) {
+            let root_path = index.join().map_err(|_| BuildError::Render {
+                template: "search index".into(),
+                message: "the thread building it stopped with a panic".into(),
+            })??;
+            search_page(r, site, site_v, &root_path)?;
+        }
+        tracing::debug!(cpu = progress::cpu_seconds(), "search done");
+        Ok(())
+    })?;
     let html_paths: Vec<String> = out
         .paths()
         .into_iter()
@@ -967,47 +995,55 @@ fn home(
     )
 }
 
-/// The search page and its index (`search_index`: root file and blocks under `/search/`).
-fn search(
+/// A language's search index (root file and blocks under `/search/`); returns the root
+/// file's path.
+fn search_files(
     r: &Renderer,
-    site: &SiteCtx,
-    site_v: &Mj,
+    lang: &str,
     cards: &[Card],
     cat: &Catalogue,
-) -> Result<(), BuildError> {
-    let docs = search_index::documents(cat, cards, site.lang, &r.config.languages[0]);
+) -> Result<String, BuildError> {
+    let docs = search_index::documents(cat, cards, lang, &r.config.languages[0]);
     // The index is a function of its documents (and the program, in the salt): when they
     // are unchanged and the live site still has the files the last build published for
     // them, those files are kept and tantivy does not run (about 2 s of CPU for 10,000
     // entries in two languages).
     let mut h = Hasher::new(&r.caching.salt);
-    h.str("search index").str(site.lang);
+    h.str("search index").str(lang);
     let fingerprint = h.json(&docs).then(|| h.finish());
-    let root_prefix = format!("{}/root-{}-", search_index::DIR, site.lang);
-    let blocks_prefix = format!("{}/{}/", search_index::DIR, site.lang);
+    let root_prefix = format!("{}/root-{}-", search_index::DIR, lang);
+    let blocks_prefix = format!("{}/{}/", search_index::DIR, lang);
     let ours = |p: &str| p.starts_with(&root_prefix) || p.starts_with(&blocks_prefix);
     let kept = match fingerprint {
         Some(fp) => r.keep_group(&fp, ours)?,
         None => None,
     };
-    let root_path = match kept {
-        Some(root_path) => root_path,
+    match kept {
+        Some(root_path) => Ok(root_path),
         None => {
             r.caching.cache.indexing();
-            let published =
-                search_index::publish(&docs, site.lang).map_err(|e| BuildError::Render {
-                    template: "search index".into(),
-                    message: e.to_string(),
-                })?;
+            let published = search_index::publish(&docs, lang).map_err(|e| BuildError::Render {
+                template: "search index".into(),
+                message: e.to_string(),
+            })?;
             for (path, bytes) in &published.files {
                 r.put(path, bytes)?;
                 if let Some(fp) = fingerprint {
                     r.caching.cache.record(path, fp);
                 }
             }
-            published.root_path
+            Ok(published.root_path)
         }
-    };
+    }
+}
+
+/// The search page, which names its language's index root file.
+fn search_page(
+    r: &Renderer,
+    site: &SiteCtx,
+    site_v: &Mj,
+    root_path: &str,
+) -> Result<(), BuildError> {
     let search_root = format!("/{root_path}");
     let facets: Vec<Value> = FACETS
         .iter()
