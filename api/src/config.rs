@@ -124,6 +124,9 @@ pub struct Config {
     pub dev_login: bool,
     /// Catalogue entries (slugs) that have tickets; empty means any slug is accepted.
     pub projects: Vec<String>,
+    /// Entries' names (publiccode.yml `name`) by slug, for their forum categories; an entry
+    /// missing here is named by its slug.
+    pub project_names: std::collections::HashMap<String, String>,
     /// General forum categories (catalogue entries get one each on top).
     pub categories: Vec<CategoryConfig>,
     pub moderation: Moderation,
@@ -361,6 +364,7 @@ impl Config {
             cors_origins,
             dev_login,
             projects: Vec::new(),
+            project_names: Default::default(),
             categories: Self::check_categories(file.categories.clone())?,
             moderation: Self::moderation(file)?,
             limits: Self::limits(file.limits.clone().unwrap_or_default())?,

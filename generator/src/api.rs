@@ -11,6 +11,7 @@ use std::path::Path;
 pub fn config(site: &Config) -> Result<allmende_api::Config, allmende_api::ConfigError> {
     let mut api = allmende_api::Config::from_env_and_file(&site.api, &site.root)?;
     api.projects = catalogue_slugs(&site.content_dir);
+    api.project_names = entry_names(&site.content_dir, &api.projects);
     api.ticket_templates = allmende_api::tickets::templates::load_catalogue(&site.content_dir)
         .map_err(|e| allmende_api::ConfigError::Invalid {
             place: format!("{}:{}:{}", e.file, e.line, e.column),
@@ -33,6 +34,21 @@ pub fn catalogue_slugs(content_dir: &Path) -> Vec<String> {
         .collect();
     slugs.sort();
     slugs
+}
+
+/// The `name` of each entry whose publiccode.yml is valid (the others keep their slug as
+/// category name; `allmende check` reports them).
+fn entry_names(content_dir: &Path, slugs: &[String]) -> std::collections::HashMap<String, String> {
+    use rayon::prelude::*;
+    slugs
+        .par_iter()
+        .filter_map(|slug| {
+            let dir = content_dir.join("software").join(slug);
+            let bytes = std::fs::read(dir.join("publiccode.yml")).ok()?;
+            let model = publiccode::validate(&bytes, None).model?;
+            Some((slug.clone(), model.name))
+        })
+        .collect()
 }
 
 pub fn run(config_path: &Path) -> u8 {
@@ -69,4 +85,19 @@ pub fn run(config_path: &Path) -> u8 {
 fn fail(message: impl std::fmt::Display) -> u8 {
     eprintln!("error: {message}");
     EXIT_USAGE
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forum_categories_of_entries_are_named_like_the_entries() {
+        let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
+        let slugs = catalogue_slugs(&content);
+        assert!(slugs.contains(&"opendesk".to_owned()), "{slugs:?}");
+        let names = entry_names(&content, &slugs);
+        assert_eq!(names.get("opendesk").map(String::as_str), Some("openDesk"));
+        assert_eq!(names.len(), slugs.len(), "every demo entry is valid");
+    }
 }

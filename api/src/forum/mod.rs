@@ -36,7 +36,7 @@ pub struct Category {
 }
 
 /// The general categories first (in configured order), then one per catalogue entry
-/// (sorted, named after its slug: the API knows entries only by slug).
+/// (sorted by slug, named like the entry; by its slug when the name is unknown).
 pub fn categories(state: &AppState) -> Vec<Category> {
     let mut list: Vec<Category> = state
         .config
@@ -57,13 +57,16 @@ pub fn categories(state: &AppState) -> Vec<Category> {
         .filter(|p| !state.config.categories.iter().any(|c| &c.slug == *p))
         .collect();
     projects.sort();
-    list.extend(projects.into_iter().map(|p| Category {
-        slug: p.clone(),
-        name: Names {
-            de: p.clone(),
-            en: p.clone(),
-        },
-        kind: "project".into(),
+    list.extend(projects.into_iter().map(|p| {
+        let name = state.config.project_names.get(p).unwrap_or(p);
+        Category {
+            slug: p.clone(),
+            name: Names {
+                de: name.clone(),
+                en: name.clone(),
+            },
+            kind: "project".into(),
+        }
     }));
     list
 }
