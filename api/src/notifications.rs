@@ -13,7 +13,7 @@ use crate::auth::{UserRef, Viewer};
 use crate::db::{Sql, now_ms};
 use crate::http::cond::json_with_etag;
 use crate::http::json::Json;
-use crate::http::page::{Cursor, Page, cursor_after, limit, next_link_header};
+use crate::http::page::{Page, cursor_after, keyset_page, limit, next_link_header};
 use crate::http::problem::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::timefmt::rfc3339;
@@ -224,16 +224,14 @@ pub async fn list(
     if q.unread == Some(true) {
         s.push(" AND n.read_at IS NULL");
     }
-    if let Some(c) = &q.cursor {
-        let c = Cursor::decode(c)?;
-        let k = s.arg(c.key);
-        let id = s.arg(c.id);
-        s.push(&format!(
-            " AND (n.created_at < {k} OR (n.created_at = {k} AND n.id < {id}))"
-        ));
-    }
-    s.push(" ORDER BY n.created_at DESC, n.id DESC LIMIT ")
-        .bind(limit + 1);
+    keyset_page(
+        &mut s,
+        q.cursor.as_deref(),
+        "n.created_at",
+        "n.id",
+        true,
+        limit,
+    )?;
     let rows = s.query().fetch_all(&state.db.read).await?;
     let mut items = Vec::new();
     let mut last_key = 0;

@@ -10,7 +10,7 @@ use crate::db::{Sql, new_id, now_ms};
 use crate::events::append;
 use crate::http::cond::{json_with_etag, row_etag};
 use crate::http::json::Json;
-use crate::http::page::{Cursor, Page, cursor_after, limit, next_link_header};
+use crate::http::page::{Cursor, Page, cursor_after, keyset_page, limit, next_link_header};
 use crate::http::problem::{ApiError, ApiResult, FieldError};
 use crate::markdown::{RENDERER_VERSION, render};
 use crate::moderation::gate;
@@ -267,16 +267,14 @@ pub async fn list(
     s.bind(&id);
     let visible = crate::visibility::post(&viewer, &mut s, "p", "t");
     s.push(" AND ").push(&visible);
-    if let Some(c) = &q.cursor {
-        let c = Cursor::decode(c)?;
-        let k = s.arg(c.key);
-        let cid = s.arg(c.id);
-        s.push(&format!(
-            " AND (p.created_at > {k} OR (p.created_at = {k} AND p.id > {cid}))"
-        ));
-    }
-    s.push(" ORDER BY p.created_at, p.id LIMIT ")
-        .bind(limit + 1);
+    keyset_page(
+        &mut s,
+        q.cursor.as_deref(),
+        "p.created_at",
+        "p.id",
+        false,
+        limit,
+    )?;
     let rows = s.query().fetch_all(&state.db.read).await?;
     let mut items = Vec::new();
     let mut last_key = 0;

@@ -74,6 +74,31 @@ pub fn next_link(uri: &Uri, cursor: &str) -> String {
     format!("<{}?{}>; rel=\"next\"", uri.path(), query)
 }
 
+/// Ends a list query: the rows after `cursor` (when given) in the order of `key` then `id`
+/// (both columns, descending when `desc`), and `LIMIT limit + 1` so that [`cursor_after`]
+/// knows whether there is a next page.
+pub fn keyset_page(
+    s: &mut crate::db::Sql,
+    cursor: Option<&str>,
+    key: &str,
+    id: &str,
+    desc: bool,
+    limit: i64,
+) -> Result<(), ApiError> {
+    let (cmp, dir) = if desc { ("<", "DESC") } else { (">", "ASC") };
+    if let Some(c) = cursor {
+        let c = Cursor::decode(c)?;
+        let k = s.arg(c.key);
+        let after = s.arg(c.id);
+        s.push(&format!(
+            " AND ({key} {cmp} {k} OR ({key} = {k} AND {id} {cmp} {after}))"
+        ));
+    }
+    s.push(&format!(" ORDER BY {key} {dir}, {id} {dir} LIMIT "))
+        .bind(limit + 1);
+    Ok(())
+}
+
 /// The cursor of the next page: after the last item, when the query found more rows than
 /// the page holds (lists fetch `limit + 1` to know).
 pub fn cursor_after(more: bool, key: i64, last_id: Option<&str>) -> Option<String> {

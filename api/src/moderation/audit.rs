@@ -5,7 +5,7 @@
 use crate::auth::{UserRef, Viewer};
 use crate::db::{Sql, new_id, now_ms};
 use crate::http::cond::json_with_etag;
-use crate::http::page::{Cursor, Page, cursor_after, limit, next_link_header};
+use crate::http::page::{Page, cursor_after, keyset_page, limit, next_link_header};
 use crate::http::problem::ApiResult;
 use crate::state::AppState;
 use crate::timefmt::rfc3339;
@@ -141,16 +141,14 @@ pub async fn list(
             }
         }
     }
-    if let Some(c) = &q.cursor {
-        let c = Cursor::decode(c)?;
-        let k = s.arg(c.key);
-        let id = s.arg(c.id);
-        s.push(&format!(
-            " AND (a.created_at < {k} OR (a.created_at = {k} AND a.id < {id}))"
-        ));
-    }
-    s.push(" ORDER BY a.created_at DESC, a.id DESC LIMIT ")
-        .bind(limit + 1);
+    keyset_page(
+        &mut s,
+        q.cursor.as_deref(),
+        "a.created_at",
+        "a.id",
+        true,
+        limit,
+    )?;
     let rows = s.query().fetch_all(&state.db.read).await?;
     let mut items = Vec::new();
     let mut last_key = 0;

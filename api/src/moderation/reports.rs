@@ -8,7 +8,7 @@ use crate::auth::{UserRef, Viewer};
 use crate::db::{Sql, new_id, now_ms};
 use crate::http::cond::json_with_etag;
 use crate::http::json::Json;
-use crate::http::page::{Cursor, Page, cursor_after, limit, next_link_header};
+use crate::http::page::{Page, cursor_after, keyset_page, limit, next_link_header};
 use crate::http::problem::{ApiError, ApiResult, FieldError};
 use crate::state::AppState;
 use crate::timefmt::rfc3339;
@@ -540,16 +540,14 @@ pub async fn queue(
             ));
         }
     }
-    if let Some(c) = &q.cursor {
-        let c = Cursor::decode(c)?;
-        let k = s.arg(c.key);
-        let id = s.arg(c.id);
-        s.push(&format!(
-            " AND (i.created_at > {k} OR (i.created_at = {k} AND i.id > {id}))"
-        ));
-    }
-    s.push(" ORDER BY i.created_at, i.id LIMIT ")
-        .bind(limit + 1);
+    keyset_page(
+        &mut s,
+        q.cursor.as_deref(),
+        "i.created_at",
+        "i.id",
+        false,
+        limit,
+    )?;
     let rows = s.query().fetch_all(&state.db.read).await?;
     let mut items = Vec::new();
     let mut last_key = 0;

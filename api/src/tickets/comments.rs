@@ -9,7 +9,7 @@ use crate::db::{Sql, new_id, now_ms};
 use crate::events::append;
 use crate::http::cond::{json_with_etag, row_etag};
 use crate::http::json::Json;
-use crate::http::page::{Cursor, Page, cursor_after, limit, next_link_header};
+use crate::http::page::{Page, cursor_after, keyset_page, limit, next_link_header};
 use crate::http::problem::{ApiError, ApiResult, FieldError};
 use crate::markdown::{RENDERER_VERSION, render};
 use crate::moderation::gate;
@@ -167,16 +167,14 @@ pub async fn list(
     s.bind(&slug).push(" AND t.number = ").bind(number);
     let visible = crate::visibility::comment(&viewer, &mut s, "c", "t");
     s.push(" AND ").push(&visible);
-    if let Some(c) = &q.cursor {
-        let c = Cursor::decode(c)?;
-        let k = s.arg(c.key);
-        let id = s.arg(c.id);
-        s.push(&format!(
-            " AND (c.created_at > {k} OR (c.created_at = {k} AND c.id > {id}))"
-        ));
-    }
-    s.push(" ORDER BY c.created_at, c.id LIMIT ")
-        .bind(limit + 1);
+    keyset_page(
+        &mut s,
+        q.cursor.as_deref(),
+        "c.created_at",
+        "c.id",
+        false,
+        limit,
+    )?;
     let rows = s.query().fetch_all(&state.db.read).await?;
     let mut items = Vec::new();
     let mut last_key = 0;

@@ -5,7 +5,7 @@ use super::{TICKET_COLUMNS, Ticket, check_project, from_row, hydrate, load};
 use crate::auth::Viewer;
 use crate::db::{Backend, Sql};
 use crate::http::cond::json_with_etag;
-use crate::http::page::{Cursor, Page, limit, next_link_header};
+use crate::http::page::{Cursor, Page, keyset_page, limit, next_link_header};
 use crate::http::problem::{ApiError, ApiResult};
 use crate::state::AppState;
 use axum::extract::{OriginalUri, Path, Query, State};
@@ -217,18 +217,14 @@ pub async fn list(
         "updated_at",
         "<",
     )?;
-    let cmp = if desc { "<" } else { ">" };
-    if let Some(c) = &q.cursor {
-        let c = Cursor::decode(c)?;
-        let k = s.arg(c.key);
-        let id = s.arg(c.id);
-        s.push(&format!(
-            " AND (t.{key} {cmp} {k} OR (t.{key} = {k} AND t.id {cmp} {id}))"
-        ));
-    }
-    let dir = if desc { "DESC" } else { "ASC" };
-    s.push(&format!(" ORDER BY t.{key} {dir}, t.id {dir} LIMIT "))
-        .bind(limit + 1);
+    keyset_page(
+        &mut s,
+        q.cursor.as_deref(),
+        &format!("t.{key}"),
+        "t.id",
+        desc,
+        limit,
+    )?;
     let rows = s.query().fetch_all(&state.db.read).await?;
     let mut items = Vec::with_capacity(rows.len());
     let mut keys = Vec::with_capacity(rows.len());
