@@ -169,16 +169,20 @@ impl Tokenizer for Analyzer {
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream<'a> {
         self.tokens = self.terms(text);
-        VecTokenStream {
-            tokens: &mut self.tokens,
-            next: 0,
-        }
+        VecTokenStream::new(&mut self.tokens)
     }
 }
 
+/// The tokens of one text, analysed beforehand, as tantivy's stream.
 pub struct VecTokenStream<'a> {
     tokens: &'a mut Vec<Token>,
     next: usize,
+}
+
+impl<'a> VecTokenStream<'a> {
+    pub fn new(tokens: &'a mut Vec<Token>) -> Self {
+        VecTokenStream { tokens, next: 0 }
+    }
 }
 
 impl TokenStream for VecTokenStream<'_> {

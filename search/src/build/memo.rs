@@ -7,10 +7,10 @@
 //! the same tokens.
 
 use crate::analysis::compound::Dictionary;
-use crate::analysis::{Lang, Stem, words};
+use crate::analysis::{Lang, Stem, VecTokenStream, words};
 use std::collections::HashMap;
 use std::sync::Arc;
-use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+use tantivy::tokenizer::{Token, Tokenizer};
 
 #[cfg(test)]
 use crate::analysis::Analyzer;
@@ -69,34 +69,11 @@ impl MemoAnalyzer {
 }
 
 impl Tokenizer for MemoAnalyzer {
-    type TokenStream<'a> = MemoTokenStream<'a>;
+    type TokenStream<'a> = VecTokenStream<'a>;
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> MemoTokenStream<'a> {
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream<'a> {
         self.tokens = self.terms(text);
-        MemoTokenStream {
-            tokens: &mut self.tokens,
-            next: 0,
-        }
-    }
-}
-
-pub struct MemoTokenStream<'a> {
-    tokens: &'a mut Vec<Token>,
-    next: usize,
-}
-
-impl TokenStream for MemoTokenStream<'_> {
-    fn advance(&mut self) -> bool {
-        self.next += 1;
-        self.next <= self.tokens.len()
-    }
-
-    fn token(&self) -> &Token {
-        &self.tokens[self.next - 1]
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        &mut self.tokens[self.next - 1]
+        VecTokenStream::new(&mut self.tokens)
     }
 }
 
