@@ -38,6 +38,7 @@ pub use model::{FACET_KEYS, Hit, SearchDoc, SearchRequest, SearchResponse, Sort}
 pub use search::{MAX_LIMIT, search, search_with};
 pub use tantivy;
 
+#[cfg(feature = "index")]
 use std::path::Path;
 
 #[derive(Debug, thiserror::Error)]
@@ -55,6 +56,7 @@ pub enum Error {
 }
 
 impl Error {
+    #[cfg(feature = "index")]
     pub(crate) fn io_at(path: &Path, e: std::io::Error) -> Error {
         Error::IoAt {
             path: path.display().to_string(),
