@@ -100,6 +100,7 @@ pub fn validate_all(files: &[PathBuf], cache: &Path) -> Vec<Checked> {
                 let checked = Checked {
                     path: path.clone(),
                     report,
+                    source: String::from_utf8(bytes).ok(),
                 };
                 (checked, Some(key), raw)
             }

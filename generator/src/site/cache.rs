@@ -140,7 +140,11 @@ pub fn entries_file(config: &crate::config::Config) -> PathBuf {
 /// Forgets everything cached for the site (`allmende build --clean`).
 pub fn clear(config: &crate::config::Config) -> io::Result<()> {
     let (dir, name) = location(config);
-    for file in [dir.join(format!("{name}.{FILE}")), entries_file(config)] {
+    for file in [
+        dir.join(format!("{name}.{FILE}")),
+        dir.join(format!("{name}.fragments")),
+        entries_file(config),
+    ] {
         match std::fs::remove_file(&file) {
             Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
             _ => {}
