@@ -1,21 +1,27 @@
+#[cfg(not(target_arch = "wasm32"))]
 use std::sync::Arc;
 
-#[cfg(feature = "quickwit")]
+#[cfg(all(feature = "quickwit", not(target_arch = "wasm32")))]
 use futures_util::{future::Either, FutureExt};
 
 use crate::TantivyError;
 
 /// Executor makes it possible to run tasks in single thread or
 /// in a thread pool.
+///
+/// Allmende patch (see PATCHES.md): on wasm32 there is no `ThreadPool` variant. Such a target
+/// cannot start threads (building the pool failed there anyway), and without the variant the
+/// thread pool's code (rayon, crossbeam channels) leaves the WebAssembly build.
 #[derive(Clone)]
 pub enum Executor {
     /// Single thread variant of an Executor
     SingleThread,
     /// Thread pool variant of an Executor
+    #[cfg(not(target_arch = "wasm32"))]
     ThreadPool(Arc<rayon::ThreadPool>),
 }
 
-#[cfg(feature = "quickwit")]
+#[cfg(all(feature = "quickwit", not(target_arch = "wasm32")))]
 impl From<Arc<rayon::ThreadPool>> for Executor {
     fn from(thread_pool: Arc<rayon::ThreadPool>) -> Self {
         Executor::ThreadPool(thread_pool)
@@ -29,6 +35,18 @@ impl Executor {
     }
 
     /// Creates an Executor that dispatches the tasks in a thread pool.
+    ///
+    /// Allmende patch: on wasm32 this fails, as building the thread pool did there.
+    #[cfg(target_arch = "wasm32")]
+    pub fn multi_thread(num_threads: usize, prefix: &'static str) -> crate::Result<Executor> {
+        let _ = (num_threads, prefix);
+        Err(TantivyError::SystemError(
+            "no thread pool on wasm32: threads cannot be spawned there".to_string(),
+        ))
+    }
+
+    /// Creates an Executor that dispatches the tasks in a thread pool.
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn multi_thread(num_threads: usize, prefix: &'static str) -> crate::Result<Executor> {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(num_threads)
@@ -57,6 +75,7 @@ impl Executor {
                 }
                 Ok(result)
             }
+            #[cfg(not(target_arch = "wasm32"))]
             Executor::ThreadPool(pool) => {
                 let args: Vec<A> = args.collect();
                 let num_fruits = args.len();
@@ -104,7 +123,22 @@ impl Executor {
     /// Spawn a task on the pool, returning a future completing on task success.
     ///
     /// If the task panics, returns `Err(())`.
-    #[cfg(feature = "quickwit")]
+    ///
+    /// Allmende patch: on wasm32, the only executor runs the task in place.
+    #[cfg(all(feature = "quickwit", target_arch = "wasm32"))]
+    #[allow(clippy::result_unit_err)] // `Err(())` only signals a panic; no error info to convey.
+    pub fn spawn_blocking<T: Send + 'static>(
+        &self,
+        cpu_intensive_task: impl FnOnce() -> T + Send + 'static,
+    ) -> impl std::future::Future<Output = Result<T, ()>> {
+        let Executor::SingleThread = self;
+        std::future::ready(Ok(cpu_intensive_task()))
+    }
+
+    /// Spawn a task on the pool, returning a future completing on task success.
+    ///
+    /// If the task panics, returns `Err(())`.
+    #[cfg(all(feature = "quickwit", not(target_arch = "wasm32")))]
     #[allow(clippy::result_unit_err)] // `Err(())` only signals a panic; no error info to convey.
     pub fn spawn_blocking<T: Send + 'static>(
         &self,
