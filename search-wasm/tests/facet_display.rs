@@ -30,7 +30,11 @@ fn facet_display_matches_the_original_regex_escaping() {
     ];
     for steps in cases {
         let facet = Facet::from_path(steps.iter().copied());
-        assert_eq!(facet.to_string(), original_display(steps), "steps {steps:?}");
+        assert_eq!(
+            facet.to_string(),
+            original_display(steps),
+            "steps {steps:?}"
+        );
     }
 }
 
@@ -40,5 +44,8 @@ fn facet_display_round_trips_escaped_slashes() {
     let facet = Facet::from_path(["Kategorie/Unterkategorie", "Wert"]);
     let printed = facet.to_string();
     assert_eq!(printed, "/Kategorie\\/Unterkategorie/Wert");
-    assert_eq!(Facet::from_text(&printed).expect("printed facets parse"), facet);
+    assert_eq!(
+        Facet::from_text(&printed).expect("printed facets parse"),
+        facet
+    );
 }
