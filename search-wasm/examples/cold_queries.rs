@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-const QUERIES: [(&str, &str); 20] = [
+pub const QUERIES: [(&str, &str); 20] = [
     ("de", "Bürgerbeteiligung"),
     ("de", "Beteiligung"),
     ("de", "Buergerbeteiligung"),
@@ -40,7 +40,7 @@ const QUERIES: [(&str, &str); 20] = [
 ];
 
 /// The search page's page size (themes/default/static/search.js `PAGE`).
-const PAGE: usize = 20;
+pub const PAGE: usize = 20;
 
 fn gzip(bytes: &[u8]) -> usize {
     let mut e = GzEncoder::new(Vec::new(), Compression::best());
@@ -84,7 +84,7 @@ impl Got {
     }
 }
 
-fn root_of(search: &Path, lang: &str) -> Result<PathBuf, String> {
+pub fn root_of(search: &Path, lang: &str) -> Result<PathBuf, String> {
     let prefix = format!("root-{lang}-");
     std::fs::read_dir(search)
         .map_err(|e| format!("{}: {e}", search.display()))?

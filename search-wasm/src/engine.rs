@@ -38,6 +38,8 @@ pub struct Engine {
     cards: LazyCards,
     index: Index,
     reader: IndexReader,
+    /// Facet values decoded by the first query, reused by the next ones.
+    facets: allmende_search::FacetCache,
 }
 
 impl Engine {
@@ -71,6 +73,7 @@ impl Engine {
             cards,
             index,
             reader,
+            facets: allmende_search::FacetCache::default(),
         })
     }
 
@@ -126,7 +129,7 @@ impl Engine {
         if let Err(e) = ready {
             return Err(EngineError::Query(e.to_string()));
         }
-        let result = allmende_search::search_with(&self.index, request, &self.cards);
+        let result = allmende_search::search_with(&self.index, request, &self.cards, &self.facets);
         let missing = self.take_missing();
         if !missing.is_empty() {
             return Ok(Outcome::Need(missing));

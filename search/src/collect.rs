@@ -1,33 +1,127 @@
-//! One pass over the match set: facet filters (by term ordinals of the fast columns, so no
+//! One pass over the match set: facet filters (by term ordinals of the facet columns, so no
 //! filter terms are indexed), the total, disjunctive facet counts, and the page of hits
 //! (delegated to an inner tantivy collector).
+//!
+//! The facet columns of a segment are decoded once into a [`FacetTable`] and kept in a
+//! [`FacetCache`] for the next query: a query counts facets over up to every entry, and
+//! reading eight columns per matching entry through tantivy's column index was most of a
+//! warm query's time in the browser.
 
 use crate::model::FACET_KEYS;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, PoisonError};
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::StrColumn;
+use tantivy::index::SegmentId;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
 /// Facet value → count, per facet (order of [`FACET_KEYS`]).
 pub type Counts = Vec<BTreeMap<String, u64>>;
 
-pub struct FacetCollector<C> {
+/// One facet of one segment: each document's term ordinals, and the terms by ordinal.
+#[derive(Debug, Default)]
+struct FacetColumn {
+    /// Document `d`'s ordinals are `ords[starts[d]..starts[d + 1]]`.
+    starts: Vec<u32>,
+    ords: Vec<u32>,
+    names: Vec<String>,
+}
+
+impl FacetColumn {
+    fn of(&self, doc: DocId) -> &[u32] {
+        let (d, next) = (doc as usize, doc as usize + 1);
+        match (self.starts.get(d), self.starts.get(next)) {
+            (Some(&s), Some(&e)) => &self.ords[s as usize..e as usize],
+            _ => &[],
+        }
+    }
+}
+
+/// The facet values of every document of a segment, in the order of [`FACET_KEYS`].
+#[derive(Debug, Default)]
+pub struct FacetTable {
+    facets: Vec<FacetColumn>,
+}
+
+impl FacetTable {
+    pub fn read(segment: &SegmentReader) -> tantivy::Result<FacetTable> {
+        let max_doc = segment.max_doc();
+        let mut facets = Vec::with_capacity(FACET_KEYS.len());
+        for key in FACET_KEYS {
+            let mut f = FacetColumn::default();
+            if let Some(column) = segment.fast_fields().str(key)? {
+                f.starts.reserve(max_doc as usize + 1);
+                f.starts.push(0);
+                for doc in 0..max_doc {
+                    f.ords.extend(column.term_ords(doc).map(|o| o as u32));
+                    f.starts.push(f.ords.len() as u32);
+                }
+                let all: Vec<u64> = (0..column.num_terms() as u64).collect();
+                let mut names = Vec::with_capacity(all.len());
+                column.dictionary().sorted_ords_to_term_cb(&all, |term| {
+                    names.push(String::from_utf8_lossy(term).into_owned());
+                })?;
+                f.names = names;
+            }
+            facets.push(f);
+        }
+        Ok(FacetTable { facets })
+    }
+
+    /// The first value of facet `facet` (index in [`FACET_KEYS`]) of `doc`, if any.
+    pub fn first(&self, facet: usize, doc: DocId) -> Option<&str> {
+        let f = self.facets.get(facet)?;
+        let &o = f.of(doc).first()?;
+        f.names.get(o as usize).map(String::as_str)
+    }
+}
+
+/// Facet tables by segment, kept as long as the index is open (the browser's engine keeps
+/// one cache for all its queries; a native caller may use a fresh one per query).
+#[derive(Debug, Default)]
+pub struct FacetCache {
+    tables: Mutex<HashMap<SegmentId, Arc<FacetTable>>>,
+}
+
+impl FacetCache {
+    pub fn table(&self, segment: &SegmentReader) -> tantivy::Result<Arc<FacetTable>> {
+        let id = segment.segment_id();
+        if let Some(t) = self
+            .tables
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&id)
+        {
+            return Ok(t.clone());
+        }
+        // Read outside the lock; a read that fails (a block still on its way in the
+        // browser) is not kept, so the next attempt reads again.
+        let table = Arc::new(FacetTable::read(segment)?);
+        self.tables
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(id, table.clone());
+        Ok(table)
+    }
+}
+
+pub struct FacetCollector<'a, C> {
     pub inner: C,
     /// Per facet: the accepted values (empty: no filter).
     pub filters: Vec<Vec<String>>,
+    pub cache: &'a FacetCache,
 }
 
 pub struct FacetSegmentCollector<S> {
     inner: S,
-    columns: Vec<Option<StrColumn>>,
+    table: Arc<FacetTable>,
     /// Per facet: accepted ordinals, `None` without a filter.
-    wanted: Vec<Option<Vec<u64>>>,
-    counts: Vec<BTreeMap<u64, u64>>,
+    wanted: Vec<Option<Vec<u32>>>,
+    /// Per facet: count by term ordinal.
+    counts: Vec<Vec<u64>>,
     total: usize,
-    ords: Vec<Vec<u64>>,
 }
 
-impl<C: Collector> Collector for FacetCollector<C> {
+impl<C: Collector> Collector for FacetCollector<'_, C> {
     type Fruit = (C::Fruit, usize, Counts);
     type Child = FacetSegmentCollector<C::Child>;
 
@@ -36,33 +130,30 @@ impl<C: Collector> Collector for FacetCollector<C> {
         ord: SegmentOrdinal,
         segment: &SegmentReader,
     ) -> tantivy::Result<Self::Child> {
-        let mut columns = Vec::new();
-        let mut wanted = Vec::new();
-        for (key, filter) in FACET_KEYS.iter().zip(&self.filters) {
-            let column = segment.fast_fields().str(key)?;
-            let w = if filter.is_empty() {
-                None
-            } else {
-                let mut ords = Vec::new();
-                if let Some(c) = &column {
-                    for v in filter {
-                        if let Some(o) = c.dictionary().term_ord(v.as_bytes())? {
-                            ords.push(o);
-                        }
-                    }
-                }
-                Some(ords)
-            };
-            columns.push(column);
-            wanted.push(w);
-        }
+        let table = self.cache.table(segment)?;
+        let wanted = table
+            .facets
+            .iter()
+            .zip(&self.filters)
+            .map(|(f, filter)| {
+                (!filter.is_empty()).then(|| {
+                    (0..f.names.len() as u32)
+                        .filter(|&o| filter.contains(&f.names[o as usize]))
+                        .collect()
+                })
+            })
+            .collect();
+        let counts = table
+            .facets
+            .iter()
+            .map(|f| vec![0; f.names.len()])
+            .collect();
         Ok(FacetSegmentCollector {
             inner: self.inner.for_segment(ord, segment)?,
-            columns,
+            table,
             wanted,
-            counts: vec![BTreeMap::new(); FACET_KEYS.len()],
+            counts,
             total: 0,
-            ords: vec![Vec::new(); FACET_KEYS.len()],
         })
     }
 
@@ -96,53 +187,49 @@ impl<S: SegmentCollector> SegmentCollector for FacetSegmentCollector<S> {
     fn collect(&mut self, doc: DocId, score: Score) {
         let mut failing = 0;
         let mut failed = 0;
-        for i in 0..FACET_KEYS.len() {
-            self.ords[i].clear();
-            if let Some(c) = &self.columns[i] {
-                self.ords[i].extend(c.term_ords(doc));
-            }
-            if let Some(w) = &self.wanted[i]
-                && !self.ords[i].iter().any(|o| w.contains(o))
+        for (i, (f, w)) in self.table.facets.iter().zip(&self.wanted).enumerate() {
+            if let Some(w) = w
+                && !f.of(doc).iter().any(|o| w.contains(o))
             {
                 failing += 1;
                 failed = i;
             }
         }
+        let mut count = |i: usize| {
+            for &o in self.table.facets[i].of(doc) {
+                if let Some(n) = self.counts[i].get_mut(o as usize) {
+                    *n += 1;
+                }
+            }
+        };
         match failing {
             0 => {
+                for i in 0..FACET_KEYS.len() {
+                    count(i);
+                }
                 self.inner.collect(doc, score);
                 self.total += 1;
-                for (counts, ords) in self.counts.iter_mut().zip(&self.ords) {
-                    for &o in ords {
-                        *counts.entry(o).or_default() += 1;
-                    }
-                }
             }
             // Fails only its own facet's filter: counts for that facet's alternatives.
-            1 => {
-                for &o in &self.ords[failed] {
-                    *self.counts[failed].entry(o).or_default() += 1;
-                }
-            }
+            1 => count(failed),
             _ => {}
         }
     }
 
     fn harvest(self) -> Self::Fruit {
-        let mut counts: Counts = Vec::new();
-        for (column, c) in self.columns.iter().zip(self.counts) {
-            let mut named = BTreeMap::new();
-            if let Some(column) = column {
-                let mut s = String::new();
-                for (o, n) in c {
-                    s.clear();
-                    if column.ord_to_str(o, &mut s).unwrap_or(false) {
-                        named.insert(s.clone(), n);
-                    }
-                }
-            }
-            counts.push(named);
-        }
+        let counts: Counts = self
+            .table
+            .facets
+            .iter()
+            .zip(self.counts)
+            .map(|(f, c)| {
+                c.iter()
+                    .zip(&f.names)
+                    .filter(|(n, _)| **n > 0)
+                    .map(|(&n, name)| (name.clone(), n))
+                    .collect()
+            })
+            .collect();
         (self.inner.harvest(), self.total, counts)
     }
 }

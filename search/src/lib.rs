@@ -34,6 +34,7 @@ pub mod snippet;
 
 #[cfg(feature = "index")]
 pub use build::{DOCSTORE_BLOCKSIZE, IndexStats, LangStats, build_index, index_files};
+pub use collect::FacetCache;
 pub use model::{FACET_KEYS, Hit, SearchDoc, SearchRequest, SearchResponse, Sort};
 pub use search::{MAX_LIMIT, search, search_with};
 pub use tantivy;

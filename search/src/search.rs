@@ -3,7 +3,7 @@
 
 use crate::Error;
 use crate::cards::{CardSource, StoredCards};
-use crate::collect::FacetCollector;
+use crate::collect::{FacetCache, FacetCollector};
 use crate::model::{FACET_KEYS, Hit, SearchRequest, SearchResponse, Sort};
 use crate::query::{self, QueryTerm};
 use crate::schema::{self, Fields};
@@ -18,14 +18,16 @@ pub const MAX_LIMIT: usize = 100;
 
 /// Answers `req` with hit cards from tantivy's document store.
 pub fn search(index: &Index, req: &SearchRequest) -> Result<SearchResponse, Error> {
-    search_with(index, req, &StoredCards)
+    search_with(index, req, &StoredCards, &FacetCache::default())
 }
 
-/// Answers `req` with hit cards from `cards` (the browser's come from card files).
+/// Answers `req` with hit cards from `cards` (the browser's come from card files) and the
+/// facet values of `facets` (kept from earlier queries on the same index, or read now).
 pub fn search_with(
     index: &Index,
     req: &SearchRequest,
     cards: &dyn CardSource,
+    facets: &FacetCache,
 ) -> Result<SearchResponse, Error> {
     let mut filters = vec![Vec::new(); FACET_KEYS.len()];
     for (key, values) in &req.filters {
@@ -46,23 +48,22 @@ pub fn search_with(
         .try_into()?;
     let searcher = reader.searcher();
     let terms = query::analyze(&req.q, &req.lang);
-    let mut page = run(
-        &searcher,
-        &query::build(&terms, &f, true),
-        req,
-        &terms,
-        &filters,
-        limit,
-    )?;
-    if page.0 == 0 && terms.len() > 1 {
-        page = run(
+    let run = |all_terms: bool| {
+        run(
             &searcher,
-            &query::build(&terms, &f, false),
+            &query::build(&terms, &f, all_terms),
             req,
             &terms,
-            &filters,
+            Filters {
+                values: &filters,
+                cache: facets,
+            },
             limit,
-        )?;
+        )
+    };
+    let mut page = run(true)?;
+    if page.0 == 0 && terms.len() > 1 {
+        page = run(false)?;
     }
     let (total, docs, counts) = page;
     // Every hit is read before the first error is returned: in the browser a read fails while
@@ -70,7 +71,7 @@ pub fn search_with(
     // once (one round trip instead of one per hit).
     let hits: Vec<Result<Hit, Error>> = docs
         .into_iter()
-        .map(|addr| hit(&searcher, &f, cards, addr, &terms, &req.lang))
+        .map(|addr| hit(&searcher, &f, cards, facets, addr, &terms, &req.lang))
         .collect();
     let hits = hits.into_iter().collect::<Result<Vec<_>, _>>()?;
     let mut facets = BTreeMap::new();
@@ -93,21 +94,27 @@ pub fn search_with(
 
 type Page = (usize, Vec<DocAddress>, crate::collect::Counts);
 
+struct Filters<'a> {
+    values: &'a [Vec<String>],
+    cache: &'a FacetCache,
+}
+
 fn run(
     searcher: &Searcher,
     query: &dyn Query,
     req: &SearchRequest,
     terms: &[QueryTerm],
-    filters: &[Vec<String>],
+    filters: Filters,
     limit: usize,
 ) -> Result<Page, Error> {
     let top = TopDocs::with_limit(limit).and_offset(req.offset);
     let by_name = req.sort == Sort::Name || (req.sort == Sort::Relevance && terms.is_empty());
-    let filters = filters.to_vec();
+    let (cache, filters) = (filters.cache, filters.values.to_vec());
     if by_name {
         let c = FacetCollector {
             inner: top.order_by_string_fast_field(schema::NAME_SORT, Order::Asc),
             filters,
+            cache,
         };
         let (docs, total, counts) = searcher.search(query, &c)?;
         Ok((total, docs.into_iter().map(|d| d.1).collect(), counts))
@@ -115,6 +122,7 @@ fn run(
         let c = FacetCollector {
             inner: top.order_by_fast_field::<u64>(schema::UPDATED, Order::Desc),
             filters,
+            cache,
         };
         let (docs, total, counts) = searcher.search(query, &c)?;
         Ok((total, docs.into_iter().map(|d| d.1).collect(), counts))
@@ -122,6 +130,7 @@ fn run(
         let c = FacetCollector {
             inner: top.order_by_score(),
             filters,
+            cache,
         };
         let (docs, total, counts) = searcher.search(query, &c)?;
         Ok((total, docs.into_iter().map(|d| d.1).collect(), counts))
@@ -132,25 +141,24 @@ fn hit(
     searcher: &Searcher,
     f: &Fields,
     cards: &dyn CardSource,
+    facets: &FacetCache,
     addr: DocAddress,
     terms: &[QueryTerm],
     lang: &str,
 ) -> Result<Hit, Error> {
     let card = cards.card(searcher, f, addr);
-    // Status and licence come from the facet columns the query already read.
-    let fast = searcher.segment_reader(addr.segment_ord).fast_fields();
-    let column_value = |key: &str| -> Result<String, Error> {
-        let mut s = String::new();
-        if let Some(c) = fast.str(key)?
-            && let Some(o) = c.term_ords(addr.doc_id).next()
-        {
-            c.ord_to_str(o, &mut s)
-                .map_err(|e| Error::Io(e.to_string()))?;
-        }
-        Ok(s)
+    // Status and licence come from the facet values the query already read.
+    let table = facets.table(searcher.segment_reader(addr.segment_ord))?;
+    let value = |key: &str| {
+        FACET_KEYS
+            .iter()
+            .position(|k| *k == key)
+            .and_then(|i| table.first(i, addr.doc_id))
+            .unwrap_or_default()
+            .to_owned()
     };
-    let status = column_value("status")?;
-    let license = column_value("license")?;
+    let status = value("status");
+    let license = value("license");
     let card = card?;
     Ok(Hit {
         slug: card.slug,

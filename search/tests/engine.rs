@@ -2,8 +2,10 @@
 //! matching (folding, compounds, typos, prefixes), facets with disjunctive counts, sorting,
 //! and the hit list's escaping.
 
+use allmende_search::cards::StoredCards;
 use allmende_search::{
-    SearchDoc, SearchRequest, Sort, build_index, index_files, open_index, search,
+    FacetCache, SearchDoc, SearchRequest, Sort, build_index, index_files, open_index, search,
+    search_with,
 };
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -211,6 +213,19 @@ fn facets_count_alternatives_and_filter() {
         ..Default::default()
     };
     let r = search(&de, &req).unwrap();
+    // Facet values kept from earlier queries give the same answers as reading them anew,
+    // for this request and after a different one.
+    let kept = FacetCache::default();
+    let all = SearchRequest {
+        lang: "de".into(),
+        ..Default::default()
+    };
+    for request in [&req, &all, &req, &all] {
+        assert_eq!(
+            search_with(&de, request, &StoredCards, &kept).unwrap(),
+            search(&de, request).unwrap()
+        );
+    }
     assert_eq!(r.total, 2);
     assert_eq!(
         r.hits.iter().map(|h| h.slug.as_str()).collect::<Vec<_>>(),

@@ -18,11 +18,19 @@ use std::path::{Path, PathBuf};
 
 const HEADER: &str = "allmende entry cache 1";
 
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
 struct Line {
     key: String,
     model: Option<PublicCode>,
     findings: Vec<Finding>,
+}
+
+/// A [`Line`] as written: borrowed, so writing the cache copies no model.
+#[derive(Serialize)]
+struct LineRef<'a> {
+    key: &'a str,
+    model: Option<&'a PublicCode>,
+    findings: &'a [Finding],
 }
 
 /// Hex of the key of `path` with contents `bytes`.
@@ -100,6 +108,7 @@ pub fn validate_all(files: &[PathBuf], cache: &Path) -> Vec<Checked> {
                 let checked = Checked {
                     path: path.clone(),
                     report,
+                    source: String::from_utf8(bytes).ok(),
                 };
                 (checked, Some(key), raw)
             }
@@ -115,10 +124,10 @@ pub fn validate_all(files: &[PathBuf], cache: &Path) -> Vec<Checked> {
                 if let Some(raw) = raw {
                     return Some((*raw).to_owned());
                 }
-                serde_json::to_string(&Line {
-                    key: key.clone()?,
-                    model: c.report.model.clone(),
-                    findings: c.report.findings.clone(),
+                serde_json::to_string(&LineRef {
+                    key: key.as_deref()?,
+                    model: c.report.model.as_ref(),
+                    findings: &c.report.findings,
                 })
                 .ok()
             })
@@ -162,10 +171,10 @@ mod tests {
     #[test]
     fn keys_are_read_from_the_start_of_a_line() {
         let key = key_of(&[7; 32], Path::new("software/a/publiccode.yml"), b"name: a");
-        let raw = serde_json::to_string(&Line {
-            key: key.clone(),
+        let raw = serde_json::to_string(&LineRef {
+            key: &key,
             model: None,
-            findings: Vec::new(),
+            findings: &[],
         })
         .unwrap();
         assert_eq!(key_in(&raw), Some(key.as_str()));

@@ -60,6 +60,7 @@ pub fn load_cached(
     content_dir: &Path,
     cache: Option<&Path>,
 ) -> Result<(Catalogue, Vec<Checked>), LoadError> {
+    let started = std::time::Instant::now();
     let software = content_dir.join("software");
     let files = if software.is_dir() {
         check::collect(&[software])?
@@ -70,7 +71,9 @@ pub fn load_cached(
         Some(c) => entry_cache::validate_all(&files, c),
         None => check::validate_all(&files),
     };
+    tracing::debug!(elapsed = ?started.elapsed(), "entries validated");
     check::catalogue::cross_check(&mut checked);
+    tracing::debug!(elapsed = ?started.elapsed(), "cross-checked");
     from_checked(content_dir, checked)
 }
 
@@ -86,7 +89,10 @@ pub fn from_checked(
         .filter_map(|c| {
             let code = c.report.model.take()?;
             let slug = slug_of(&c.path)?;
-            let source = std::fs::read_to_string(&c.path).ok()?;
+            let source = match c.source.take() {
+                Some(s) => s,
+                None => std::fs::read_to_string(&c.path).ok()?,
+            };
             Some(Entry {
                 slug,
                 dir: c.path.parent()?.to_owned(),
@@ -105,7 +111,9 @@ pub fn from_checked(
         e.dates = dates.remove(&e.slug).unwrap_or_default();
     }
     entries.sort_by(|a, b| a.slug.cmp(&b.slug));
+    let started = std::time::Instant::now();
     relations::link(&mut entries);
+    tracing::debug!(elapsed = ?started.elapsed(), "relations linked");
     let pages = pages::load(&content_dir.join("pages"))?;
     Ok((Catalogue { entries, pages }, checked))
 }

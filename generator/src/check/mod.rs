@@ -29,6 +29,9 @@ pub enum CheckError {
 pub struct Checked {
     pub path: PathBuf,
     pub report: Report,
+    /// The file as read, when it was read as UTF-8 (the catalogue keeps it for the raw
+    /// download instead of reading every file twice).
+    pub source: Option<String>,
 }
 
 impl Checked {
@@ -100,8 +103,13 @@ pub fn validate_all(files: &[PathBuf]) -> Vec<Checked> {
 }
 
 pub fn validate_file(path: &Path) -> Checked {
+    let mut source = None;
     let report = match read_limited(path) {
-        Ok(bytes) => publiccode::validate(&bytes, path.parent()),
+        Ok(bytes) => {
+            let report = publiccode::validate(&bytes, path.parent());
+            source = String::from_utf8(bytes).ok();
+            report
+        }
         Err(message) => Report {
             model: None,
             findings: vec![Finding {
@@ -120,6 +128,7 @@ pub fn validate_file(path: &Path) -> Checked {
     Checked {
         path: path.to_owned(),
         report,
+        source,
     }
 }
 

@@ -69,6 +69,7 @@ pub fn check(paths: &[PathBuf]) -> Vec<Checked> {
                     findings,
                     links: Vec::new(),
                 },
+                source: None,
             }
         })
         .collect()

@@ -50,10 +50,28 @@ impl Hasher {
     }
 
     /// Adds `value` as JSON; `false` when it cannot be serialised (then the page simply
-    /// has no fingerprint and is always rendered).
+    /// has no fingerprint and is always rendered). The JSON is collected in a buffer of the
+    /// thread and hashed at once: serde writes a few bytes at a time, and blake3 fed in
+    /// such pieces spent more time per call than hashing.
     pub fn json<T: serde::Serialize + ?Sized>(&mut self, value: &T) -> bool {
+        thread_local! {
+            static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
         self.0.update(b"\x00json");
-        serde_json::to_writer(&mut *self, value).is_ok()
+        BUFFER.with(|b| {
+            let Ok(mut buffer) = b.try_borrow_mut() else {
+                // Only a value whose serialisation hashes again gets here.
+                return serde_json::to_writer(&mut *self, value).is_ok();
+            };
+            buffer.clear();
+            let ok = serde_json::to_writer(&mut *buffer, value).is_ok();
+            self.0.update(&buffer);
+            // A huge value must not keep its buffer for the rest of the build.
+            if buffer.capacity() > 1 << 20 {
+                *buffer = Vec::new();
+            }
+            ok
+        })
     }
 
     pub fn finish(&self) -> Fingerprint {
@@ -140,7 +158,11 @@ pub fn entries_file(config: &crate::config::Config) -> PathBuf {
 /// Forgets everything cached for the site (`allmende build --clean`).
 pub fn clear(config: &crate::config::Config) -> io::Result<()> {
     let (dir, name) = location(config);
-    for file in [dir.join(format!("{name}.{FILE}")), entries_file(config)] {
+    for file in [
+        dir.join(format!("{name}.{FILE}")),
+        dir.join(format!("{name}.fragments")),
+        entries_file(config),
+    ] {
         match std::fs::remove_file(&file) {
             Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
             _ => {}

@@ -6,6 +6,7 @@ pub mod cards;
 pub mod collab;
 pub mod exports;
 pub mod facets;
+pub mod fragments;
 pub mod markdown;
 pub mod output;
 pub mod progress;
@@ -124,6 +125,7 @@ pub fn build_from(
     }
     .map_err(write_err)?;
     let cache = PageCache::open(&cache_dir, &output_name);
+    let fragments = fragments::Fragments::open(&cache_dir, &output_name);
     let salt = cache::build_salt(&theme.fingerprint, config);
     // Entry pages dominate large catalogues: about 1.6 pages per entry and language.
     let progress = progress::Progress::start(
@@ -138,6 +140,7 @@ pub fn build_from(
         &Caching {
             cache: &cache,
             salt,
+            fragments: &fragments,
         },
         progress.counter(),
     );
@@ -153,6 +156,9 @@ pub fn build_from(
     // build slower.
     if let Err(e) = cache.save(&hashes) {
         tracing::warn!(error = %e, dir = %cache_dir.display(), "build cache not saved");
+    }
+    if let Err(e) = fragments.save() {
+        tracing::warn!(error = %e, dir = %cache_dir.display(), "export pieces not kept");
     }
     Ok(Summary {
         entries: cat.entries.len(),
@@ -227,6 +233,8 @@ pub struct Caching<'a> {
     pub cache: &'a PageCache,
     /// Program, theme and configuration ([`cache::build_salt`]).
     pub salt: Fingerprint,
+    /// Per-entry pieces of the catalogue-wide exports.
+    pub fragments: &'a fragments::Fragments,
 }
 
 struct Renderer<'a> {
@@ -627,7 +635,18 @@ pub fn render_site(
         })
     })?;
     tracing::debug!(cpu = progress::cpu_seconds(), "entry data done");
-    exports::catalogue_files(cat, config, &html_paths)
+    let pieces = fragments::Pieces::new(
+        caching.fragments,
+        caching.salt,
+        cat.entries
+            .iter()
+            .zip(&entry_hashes)
+            .map(|(e, h)| (e.slug.as_str(), *h))
+            .collect(),
+    );
+    let files = exports::catalogue_files(cat, config, &html_paths, &pieces);
+    tracing::debug!(made = caching.fragments.made(), "export pieces");
+    files
         .par_iter()
         .try_for_each(|o| r.put(&o.path, &o.bytes))?;
     tracing::debug!(cpu = progress::cpu_seconds(), "exports done");

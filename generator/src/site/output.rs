@@ -1,7 +1,7 @@
 //! Writing the site: only files whose bytes changed are written, stale files are removed,
 //! and nothing in the live folder changes before the whole build has succeeded.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeSet, HashMap};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -37,7 +37,7 @@ fn hash(bytes: &[u8]) -> String {
 }
 
 /// The previous build's file → content hash, if the folder was written by us.
-fn read_manifest(dir: &Path) -> BTreeMap<String, String> {
+fn read_manifest(dir: &Path) -> HashMap<String, String> {
     std::fs::read_to_string(dir.join(MANIFEST))
         .map(|t| {
             t.lines()
@@ -75,7 +75,9 @@ pub fn write(dir: &Path, outputs: &[Output]) -> io::Result<WriteStats> {
 pub struct Writer {
     dir: PathBuf,
     staging: PathBuf,
-    old: BTreeMap<String, String>,
+    /// The live folder's manifest: looked up once per output file, never iterated in an
+    /// order that reaches the site.
+    old: HashMap<String, String>,
     /// The live folder did not exist, or a clean build replaces it as a whole: the staging
     /// folder simply becomes it.
     fresh: bool,
@@ -131,7 +133,7 @@ impl Writer {
     fn begin_with(dir: &Path, clean: bool) -> io::Result<Writer> {
         let fresh = clean || !dir.exists();
         let old = if fresh {
-            BTreeMap::new()
+            HashMap::new()
         } else {
             read_manifest(dir)
         };
@@ -253,11 +255,12 @@ impl Writer {
             manifest.push('\n');
         }
         let new_paths: BTreeSet<&str> = files.iter().map(|(p, ..)| p.as_str()).collect();
-        let stale: Vec<&String> = self
+        let mut stale: Vec<&String> = self
             .old
             .keys()
             .filter(|p| !new_paths.contains(p.as_str()))
             .collect();
+        stale.sort();
         let stats = WriteStats {
             files: files.len(),
             bytes: files.iter().map(|(_, _, n, _)| n).sum(),

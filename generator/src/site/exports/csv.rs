@@ -6,6 +6,7 @@
 use super::{by_slug, entry_url};
 use crate::catalogue::{Catalogue, Entry};
 use crate::config::Config;
+use crate::site::fragments::{Piece, Pieces};
 use crate::site::output::Output;
 use crate::site::view::description;
 
@@ -32,12 +33,23 @@ pub const COLUMNS: &[&str] = &[
     "page_en",
 ];
 
-pub fn catalogue(cat: &Catalogue, config: &Config) -> Output {
-    let mut out = String::new();
-    write_row(&mut out, COLUMNS.iter().copied());
-    for e in by_slug(cat) {
-        let row = row(e, config);
-        write_row(&mut out, row.iter().map(String::as_str));
+pub fn catalogue(cat: &Catalogue, config: &Config, pieces: &Pieces) -> Output {
+    use rayon::prelude::*;
+    let mut head = String::new();
+    write_row(&mut head, COLUMNS.iter().copied());
+    let rows: Vec<Piece> = by_slug(cat)
+        .par_iter()
+        .map(|e| {
+            pieces.get("csv", &e.slug, || {
+                let mut line = String::new();
+                write_row(&mut line, row(e, config).iter().map(String::as_str));
+                line.into_bytes()
+            })
+        })
+        .collect();
+    let mut out = head.into_bytes();
+    for r in &rows {
+        out.extend_from_slice(r);
     }
     Output::new(PATH, out)
 }
@@ -122,6 +134,7 @@ fn write_cell(out: &mut String, cell: &str) {
 mod tests {
     use super::*;
     use crate::site::exports::testdata;
+    use crate::site::fragments::unkept;
 
     fn cell(s: &str) -> String {
         let mut out = String::new();
@@ -181,7 +194,7 @@ mod tests {
 
     #[test]
     fn header_and_rows_read_back() {
-        let out = catalogue(&testdata::catalogue(), &testdata::config());
+        let out = catalogue(&testdata::catalogue(), &testdata::config(), &unkept());
         assert_eq!(out.path, "data/software.csv");
         let text = String::from_utf8(out.bytes).unwrap();
         assert!(!text.starts_with('\u{feff}'));
@@ -223,7 +236,8 @@ mod tests {
     fn missing_site_language_leaves_its_page_column_empty() {
         let mut config = testdata::config();
         config.languages = vec!["de".into()];
-        let text = String::from_utf8(catalogue(&testdata::catalogue(), &config).bytes).unwrap();
+        let text =
+            String::from_utf8(catalogue(&testdata::catalogue(), &config, &unkept()).bytes).unwrap();
         let rows = parse(&text);
         assert_eq!(rows[1][16], "https://katalog.example.de/de/software/alpha/");
         assert_eq!(rows[1][17], "");

@@ -21,6 +21,7 @@
 use super::{by_slug, default_language, entry_url, is_date, site_url};
 use crate::catalogue::{Catalogue, Entry};
 use crate::config::Config;
+use crate::site::fragments::Pieces;
 use crate::site::output::Output;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -216,7 +217,7 @@ impl Ids {
     }
 }
 
-pub fn catalogue(cat: &Catalogue, config: &Config) -> Output {
+pub fn catalogue(cat: &Catalogue, config: &Config, pieces: &Pieces) -> Output {
     let ids = Ids::new(config);
     let entries = by_slug(cat);
     let mut out = String::from(PREFIXES);
@@ -278,11 +279,15 @@ pub fn catalogue(cat: &Catalogue, config: &Config) -> Output {
     let parts: Vec<Asset> = entries
         .par_iter()
         .map(|e| {
-            let mut part = Asset::default();
-            for node in asset(e, config, &ids, &mut part.agents, &mut part.licenses) {
-                node.write(&mut part.text);
-            }
-            part
+            let make = || {
+                let mut part = Asset::default();
+                for node in asset(e, config, &ids, &mut part.agents, &mut part.licenses) {
+                    node.write(&mut part.text);
+                }
+                part
+            };
+            let piece = pieces.get("dcat", &e.slug, || make().encode());
+            Asset::decode(&piece).unwrap_or_else(make)
         })
         .collect();
     for part in parts {
@@ -310,11 +315,68 @@ pub fn catalogue(cat: &Catalogue, config: &Config) -> Output {
 
 /// The nodes describing one entry: the asset and its distributions.
 /// One entry's Turtle blocks, with the agents and licences they name.
-#[derive(Default)]
+#[derive(Default, Debug, PartialEq)]
 struct Asset {
     text: String,
     agents: BTreeMap<String, BTreeSet<String>>,
     licenses: BTreeSet<String>,
+}
+
+impl Asset {
+    /// Kept between builds as length-prefixed strings: the text, the number of agents and
+    /// each with its number of names and the names, the number of licences and each.
+    fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.text.len() + 256);
+        let put = |out: &mut Vec<u8>, s: &str| {
+            out.extend_from_slice(&(s.len() as u32).to_le_bytes());
+            out.extend_from_slice(s.as_bytes());
+        };
+        let count = |out: &mut Vec<u8>, n: usize| out.extend_from_slice(&(n as u32).to_le_bytes());
+        put(&mut out, &self.text);
+        count(&mut out, self.agents.len());
+        for (agent, names) in &self.agents {
+            put(&mut out, agent);
+            count(&mut out, names.len());
+            for n in names {
+                put(&mut out, n);
+            }
+        }
+        count(&mut out, self.licenses.len());
+        for l in &self.licenses {
+            put(&mut out, l);
+        }
+        out
+    }
+
+    /// What [`Asset::encode`] wrote; `None` for anything else.
+    fn decode(mut bytes: &[u8]) -> Option<Asset> {
+        fn count(bytes: &mut &[u8]) -> Option<usize> {
+            let (n, rest) = bytes.split_first_chunk::<4>()?;
+            *bytes = rest;
+            usize::try_from(u32::from_le_bytes(*n)).ok()
+        }
+        fn take(bytes: &mut &[u8]) -> Option<String> {
+            let n = count(bytes)?;
+            let s = std::str::from_utf8(bytes.get(..n)?).ok()?.to_owned();
+            *bytes = &bytes[n..];
+            Some(s)
+        }
+        let mut a = Asset {
+            text: take(&mut bytes)?,
+            ..Asset::default()
+        };
+        for _ in 0..count(&mut bytes)? {
+            let agent = take(&mut bytes)?;
+            let names = (0..count(&mut bytes)?)
+                .map(|_| take(&mut bytes))
+                .collect::<Option<BTreeSet<String>>>()?;
+            a.agents.insert(agent, names);
+        }
+        for _ in 0..count(&mut bytes)? {
+            a.licenses.insert(take(&mut bytes)?);
+        }
+        bytes.is_empty().then_some(a)
+    }
 }
 
 fn asset(
@@ -452,6 +514,7 @@ fn asset(
 mod tests {
     use super::*;
     use crate::site::exports::testdata;
+    use crate::site::fragments::unkept;
     use oxttl::TurtleParser;
 
     #[derive(Debug, PartialEq, Eq, PartialOrd, Ord, Clone)]
@@ -491,7 +554,7 @@ mod tests {
     }
 
     fn text() -> String {
-        let out = catalogue(&testdata::catalogue(), &testdata::config());
+        let out = catalogue(&testdata::catalogue(), &testdata::config(), &unkept());
         assert_eq!(out.path, "data/catalogue.ttl");
         String::from_utf8(out.bytes).unwrap()
     }
@@ -675,6 +738,25 @@ mod tests {
         oxrdf::Literal::new_simple_literal(s).to_string()
     }
 
+    /// Kept pieces give back exactly what was made, and nothing else decodes.
+    #[test]
+    fn assets_survive_encoding() {
+        let config = testdata::config();
+        let ids = Ids::new(&config);
+        for e in &testdata::catalogue().entries {
+            let mut part = Asset::default();
+            for node in asset(e, &config, &ids, &mut part.agents, &mut part.licenses) {
+                node.write(&mut part.text);
+            }
+            let bytes = part.encode();
+            assert_eq!(Asset::decode(&bytes).as_ref(), Some(&part));
+            assert_eq!(Asset::decode(&bytes[..bytes.len() - 1]), None);
+            let mut longer = bytes.clone();
+            longer.push(0);
+            assert_eq!(Asset::decode(&longer), None);
+        }
+    }
+
     #[test]
     fn literals_and_iris() {
         assert_eq!(literal("a\"b\\c"), r#""a\"b\\c""#);
@@ -731,7 +813,7 @@ mod tests {
 
     #[test]
     fn empty_catalogue_is_valid() {
-        let out = catalogue(&Catalogue::default(), &testdata::config());
+        let out = catalogue(&Catalogue::default(), &testdata::config(), &unkept());
         let ts = parse(std::str::from_utf8(&out.bytes).unwrap());
         // Catalogue: type, 2 titles, 2 descriptions, publisher, homepage, 2 languages;
         // publisher: type, 2 names, homepage.

@@ -17,6 +17,7 @@ mod testdata;
 
 use crate::catalogue::{Catalogue, Entry};
 use crate::config::Config;
+use crate::site::fragments::{Pieces, unkept};
 use crate::site::output::Output;
 use crate::site::view::entry_path;
 
@@ -33,7 +34,7 @@ pub fn all(cat: &Catalogue, config: &Config, html_paths: &[String]) -> Vec<Outpu
             ]
         })
         .collect();
-    out.extend(catalogue_files(cat, config, html_paths));
+    out.extend(catalogue_files(cat, config, html_paths, &unkept()));
     out
 }
 
@@ -52,17 +53,32 @@ pub fn entry_json(e: &Entry) -> Vec<u8> {
 }
 
 /// The files made from the whole catalogue, made in parallel (they are independent).
-pub fn catalogue_files(cat: &Catalogue, config: &Config, html_paths: &[String]) -> Vec<Output> {
+/// Per-entry parts of them come from `pieces` (kept between builds when it can).
+pub fn catalogue_files(
+    cat: &Catalogue,
+    config: &Config,
+    html_paths: &[String],
+    pieces: &Pieces,
+) -> Vec<Output> {
     use rayon::prelude::*;
-    let makers: [&(dyn Fn() -> Vec<Output> + Sync); 6] = [
-        &|| vec![json::catalogue(cat, config)],
-        &|| vec![csv::catalogue(cat, config)],
-        &|| vec![dcat::catalogue(cat, config)],
-        &|| atom::feeds(cat, config),
-        &|| sitemap::sitemaps(config, html_paths),
-        &|| vec![sitemap::robots(config)],
+    type Maker<'a> = (&'static str, &'a (dyn Fn() -> Vec<Output> + Sync));
+    let makers: [Maker; 6] = [
+        ("json", &|| vec![json::catalogue(cat, config, pieces)]),
+        ("csv", &|| vec![csv::catalogue(cat, config, pieces)]),
+        ("dcat", &|| vec![dcat::catalogue(cat, config, pieces)]),
+        ("atom", &|| atom::feeds(cat, config)),
+        ("sitemap", &|| sitemap::sitemaps(config, html_paths)),
+        ("robots", &|| vec![sitemap::robots(config)]),
     ];
-    makers.par_iter().flat_map_iter(|f| f()).collect()
+    makers
+        .par_iter()
+        .flat_map_iter(|(name, make)| {
+            let started = std::time::Instant::now();
+            let files = make();
+            tracing::debug!(export = name, elapsed = ?started.elapsed(), "export made");
+            files
+        })
+        .collect()
 }
 
 /// The site's default language (the first configured one).

@@ -87,12 +87,19 @@ fn url_element(config: &Config, path: &str, pages: &BTreeSet<String>) -> String 
 }
 
 fn split(config: &Config, html_paths: &[String], max_urls: usize, max_bytes: usize) -> Vec<Output> {
+    use rayon::prelude::*;
     let pages: BTreeSet<String> = html_paths.iter().filter_map(|p| page_path(p)).collect();
+    // Each element looks up its language versions on its own: made in parallel, joined in
+    // order (a catalogue of 10,000 entries has 30,000 pages).
+    let ordered: Vec<&String> = pages.iter().collect();
+    let elements: Vec<String> = ordered
+        .par_iter()
+        .map(|path| url_element(config, path, &pages))
+        .collect();
     let mut files: Vec<String> = Vec::new();
     let mut current = String::from(URLSET_OPEN);
     let mut count = 0;
-    for path in &pages {
-        let element = url_element(config, path, &pages);
+    for element in elements {
         let full = current.len() + element.len() + URLSET_CLOSE.len() > max_bytes;
         if count > 0 && (count == max_urls || full) {
             current.push_str(URLSET_CLOSE);
