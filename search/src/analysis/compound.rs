@@ -1,9 +1,11 @@
 //! German compound words. "Bürgerbeteiligungsplattform" should be found by "Beteiligung"
-//! and by "Plattform". At index time we split compounds into words the corpus itself uses
-//! on their own (its vocabulary is the dictionary) and index the parts and every run of
-//! adjacent parts next to the whole word. Queries need no dictionary: a query word is
-//! stemmed and meets the indexed part. Measured against character n-grams (see README):
-//! parts add few terms and keep each query to a handful of short posting lists.
+//! and by "Plattform". At index time we split compounds into known words (the corpus' own
+//! vocabulary and the built-in lexicon of `analysis::lexicon`, so a part need not stand
+//! alone in the catalogue) and index the parts (`Dictionary::index_parts`: no derivations
+//! such as "steuer|ung") and every run of adjacent parts next to the whole word. Queries
+//! need no dictionary: a query word is stemmed and meets the indexed part. Measured against
+//! character n-grams (see README): parts add few terms and keep each query to a handful of
+//! short posting lists.
 
 use std::collections::{BTreeSet, HashMap};
 
