@@ -16,8 +16,10 @@
 //! # Relevance
 //! German and English analysis (Snowball stemming; umlauts, their transcriptions and `ß`
 //! fold together: "Buergerbeteiligung", "Burgerbeteiligung", "Bürgerbeteiligung" meet);
-//! German compounds are split at index time against the corpus' own vocabulary, so
-//! "Beteiligung" finds "Bürgerbeteiligungsplattform" without any dictionary in the browser;
+//! German compounds are split at index time against the corpus' own vocabulary and a
+//! built-in lexicon (`analysis/lexicon/de.txt`), so "Beteiligung" finds
+//! "Bürgerbeteiligungsplattform" even where it never stands alone, without any dictionary
+//! in the browser;
 //! one typo on words of 5+ letters; the last word matches as a prefix while typing; field
 //! boosts name ≫ short description ≫ features ≫ long description (see [`schema`]).
 

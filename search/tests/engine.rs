@@ -143,6 +143,62 @@ fn finds_by_folding_compounds_typos_and_prefixes() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// Parts that never stand alone in the corpus ("Information", "Management", "Plattform",
+/// "Sitzung") are found through the splitter's built-in lexicon, not the corpus' words.
+#[test]
+fn finds_parts_the_corpus_never_uses_alone() {
+    let docs = vec![
+        doc(
+            "allris",
+            "de",
+            "Ratsinfo",
+            "Ratsinformationssystem",
+            "Sitzungsdienst mit Vorlagenverwaltung.",
+            &["council"],
+            "stable",
+            "2026-01-01",
+        ),
+        doc(
+            "ablage",
+            "de",
+            "Ablage",
+            "Dokumentenmanagement",
+            "Schriftgutverwaltung und Steuerung der Abläufe.",
+            &["document-management"],
+            "stable",
+            "2026-01-01",
+        ),
+        doc(
+            "moodle",
+            "de",
+            "Moodle",
+            "Lernplattform",
+            "Kurse für Schulen.",
+            &["learning"],
+            "stable",
+            "2026-01-01",
+        ),
+    ];
+    let dir = tmp("lexicon");
+    build_index(&docs, &dir).unwrap();
+    let de = open_index(&dir.join("de")).unwrap();
+    for (q, want) in [
+        ("Information ", &["allris"][..]),
+        ("Informationssystem ", &["allris"]),
+        ("Rat ", &["allris"]),
+        ("Sitzung ", &["allris"]),
+        ("Management ", &["ablage"]),
+        ("Dokument ", &["ablage"]),
+        ("Plattform ", &["moodle"]),
+        ("Verwaltung ", &["ablage", "allris"]),
+    ] {
+        let mut got = slugs(&de, q, "de");
+        got.sort();
+        assert_eq!(got, want, "{q}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 #[test]
 fn facets_count_alternatives_and_filter() {
     let dir = tmp("facets");

@@ -33,8 +33,8 @@ struct LineRef<'a> {
     findings: &'a [Finding],
 }
 
-/// Hex of the key of `path` with contents `bytes`.
-fn key_of(program: &[u8; 32], path: &Path, bytes: &[u8]) -> String {
+/// The key of `path` with contents `bytes`.
+fn key_of(program: &[u8; 32], path: &Path, bytes: &[u8]) -> blake3::Hash {
     let mut h = blake3::Hasher::new();
     h.update(program);
     h.update(path.to_string_lossy().as_bytes());
@@ -64,7 +64,7 @@ fn key_of(program: &[u8; 32], path: &Path, bytes: &[u8]) -> String {
             h.update(&changed.to_le_bytes());
         }
     }
-    h.finalize().to_hex().to_string()
+    h.finalize()
 }
 
 /// Reads and validates `files` like [`check::validate_all`], taking unchanged entries from
@@ -89,7 +89,8 @@ pub fn validate_all(files: &[PathBuf], cache: &Path) -> Vec<Checked> {
         .par_iter()
         .map(|path| match std::fs::read(path) {
             Ok(bytes) if bytes.len() <= publiccode::yaml::MAX_FILE_BYTES => {
-                let key = key_of(&program, path, &bytes);
+                let hash = key_of(&program, path, &bytes);
+                let key = hash.to_hex().to_string();
                 let cached = old.get(key.as_str()).and_then(|raw| {
                     let line = serde_json::from_str::<Line>(raw).ok()?;
                     (line.key == key).then_some((line, *raw))
@@ -109,6 +110,7 @@ pub fn validate_all(files: &[PathBuf], cache: &Path) -> Vec<Checked> {
                     path: path.clone(),
                     report,
                     source: String::from_utf8(bytes).ok(),
+                    key: Some(*hash.as_bytes()),
                 };
                 (checked, Some(key), raw)
             }
@@ -170,7 +172,9 @@ mod tests {
     /// Lines are found by the key at their start, as `Line` serialises it.
     #[test]
     fn keys_are_read_from_the_start_of_a_line() {
-        let key = key_of(&[7; 32], Path::new("software/a/publiccode.yml"), b"name: a");
+        let key = key_of(&[7; 32], Path::new("software/a/publiccode.yml"), b"name: a")
+            .to_hex()
+            .to_string();
         let raw = serde_json::to_string(&LineRef {
             key: &key,
             model: None,

@@ -30,6 +30,9 @@ pub struct Entry {
     pub variants: Vec<usize>,
     /// When the entry was added to and last changed in the catalogue (from git).
     pub dates: history::Dates,
+    /// A hash of everything `code` is made from (file, folder, program), when known:
+    /// cheaper to fingerprint pages with than the model itself.
+    pub model_key: Option<[u8; 32]>,
 }
 
 #[derive(Debug, Default)]
@@ -103,6 +106,7 @@ pub fn from_checked(
                 based_on_links: Vec::new(),
                 variants: Vec::new(),
                 dates: history::Dates::default(),
+                model_key: c.key,
             })
         })
         .collect();

@@ -32,6 +32,9 @@ pub struct Checked {
     /// The file as read, when it was read as UTF-8 (the catalogue keeps it for the raw
     /// download instead of reading every file twice).
     pub source: Option<String>,
+    /// The entry cache's key of the file (a hash of everything its model is made from),
+    /// when it went through the cache.
+    pub key: Option<[u8; 32]>,
 }
 
 impl Checked {
@@ -129,6 +132,7 @@ pub fn validate_file(path: &Path) -> Checked {
         path: path.to_owned(),
         report,
         source,
+        key: None,
     }
 }
 

@@ -70,6 +70,7 @@ pub fn check(paths: &[PathBuf]) -> Vec<Checked> {
                     links: Vec::new(),
                 },
                 source: None,
+                key: None,
             }
         })
         .collect()

@@ -9,7 +9,8 @@
 
 use super::cache::{Fingerprint, Hasher};
 use std::collections::HashMap;
-use std::io;
+use std::io::{self, Write};
+use std::ops::{Deref, Range};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::Mutex;
@@ -19,14 +20,37 @@ const FILE: &str = "fragments";
 /// Start of the file; another one (another format) is ignored.
 const HEADER: &[u8] = b"allmende export fragments 1\n";
 
-pub type Piece = Arc<[u8]>;
+/// One piece: kept (a part of the file read at the start) or made by this build.
+#[derive(Clone)]
+pub enum Piece<'a> {
+    Kept(&'a [u8]),
+    Made(Arc<[u8]>),
+}
+
+impl Deref for Piece<'_> {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Piece::Kept(b) => b,
+            Piece::Made(b) => b,
+        }
+    }
+}
+
+/// A used piece as the next build will find it.
+enum Used {
+    Kept(Range<usize>),
+    Made(Arc<[u8]>),
+}
 
 pub struct Fragments {
     /// `None`: nothing is kept (tests, or no build cache).
     file: Option<PathBuf>,
-    old: HashMap<Fingerprint, Piece>,
+    /// The file as read; pieces are ranges of it, so keeping 70 MB of pieces copies nothing.
+    data: Vec<u8>,
+    old: HashMap<Fingerprint, Range<usize>>,
     /// The pieces this build used, by fingerprint: what the next build may keep.
-    used: Mutex<Vec<(Fingerprint, Piece)>>,
+    used: Mutex<Vec<(Fingerprint, Used)>>,
     made: AtomicUsize,
 }
 
@@ -34,12 +58,14 @@ impl Fragments {
     /// The kept pieces of the output folder named `name` in the cache folder `dir`.
     pub fn open(dir: &Path, name: &str) -> Fragments {
         let file = dir.join(format!("{name}.{FILE}"));
-        let old = std::fs::read(&file)
+        let data = std::fs::read(&file)
             .ok()
-            .and_then(|bytes| bytes.strip_prefix(HEADER).map(parse))
+            .filter(|bytes| bytes.starts_with(HEADER))
             .unwrap_or_default();
+        let old = parse(&data);
         Fragments {
             file: Some(file),
+            data,
             old,
             used: Mutex::new(Vec::new()),
             made: AtomicUsize::new(0),
@@ -50,6 +76,7 @@ impl Fragments {
     pub fn none() -> Fragments {
         Fragments {
             file: None,
+            data: Vec::new(),
             old: HashMap::new(),
             used: Mutex::new(Vec::new()),
             made: AtomicUsize::new(0),
@@ -57,18 +84,22 @@ impl Fragments {
     }
 
     /// The piece with fingerprint `key`: kept from the last build, or made by `make`.
-    pub fn get(&self, key: Fingerprint, make: impl FnOnce() -> Vec<u8>) -> Piece {
-        let piece = match self.old.get(&key) {
-            Some(p) => p.clone(),
+    pub fn get(&self, key: Fingerprint, make: impl FnOnce() -> Vec<u8>) -> Piece<'_> {
+        let (piece, used) = match self.old.get(&key) {
+            Some(range) => (
+                Piece::Kept(&self.data[range.clone()]),
+                Used::Kept(range.clone()),
+            ),
             None => {
                 self.made.fetch_add(1, Ordering::Relaxed);
-                Piece::from(make())
+                let made: Arc<[u8]> = Arc::from(make());
+                (Piece::Made(made.clone()), Used::Made(made))
             }
         };
         if self.file.is_some()
-            && let Ok(mut used) = self.used.lock()
+            && let Ok(mut all) = self.used.lock()
         {
-            used.push((key, piece.clone()));
+            all.push((key, used));
         }
         piece
     }
@@ -84,46 +115,53 @@ impl Fragments {
             return Ok(());
         };
         let mut used = self.used.into_inner().unwrap_or_default();
-        used.sort_by_key(|a| a.0);
+        used.sort_by_key(|u| u.0);
         used.dedup_by(|a, b| a.0 == b.0);
         if self.made.load(Ordering::Relaxed) == 0 && used.len() == self.old.len() {
             return Ok(());
-        }
-        let size: usize = used.iter().map(|(_, p)| p.len() + 40).sum();
-        let mut out = Vec::with_capacity(HEADER.len() + size);
-        out.extend_from_slice(HEADER);
-        for (key, piece) in &used {
-            out.extend_from_slice(key);
-            out.extend_from_slice(&(piece.len() as u64).to_le_bytes());
-            out.extend_from_slice(piece);
         }
         if let Some(dir) = file.parent() {
             std::fs::create_dir_all(dir)?;
         }
         // Written beside and renamed, so a reader never sees half a file.
         let tmp = file.with_extension("tmp-fragments");
-        std::fs::write(&tmp, out)?;
+        let mut out = io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp)?);
+        out.write_all(HEADER)?;
+        for (key, piece) in &used {
+            let bytes = match piece {
+                Used::Kept(range) => &self.data[range.clone()],
+                Used::Made(b) => b,
+            };
+            out.write_all(key)?;
+            out.write_all(&(bytes.len() as u64).to_le_bytes())?;
+            out.write_all(bytes)?;
+        }
+        // Not synced: after a crash a cut-short file only loses the pieces after the cut.
+        out.flush()?;
+        drop(out);
         std::fs::rename(&tmp, &file)
     }
 }
 
-/// Records of 32 bytes key, 8 bytes length (little endian) and the piece; a record cut
-/// short ends the file.
-fn parse(mut bytes: &[u8]) -> HashMap<Fingerprint, Piece> {
+/// Records of 32 bytes key, 8 bytes length (little endian) and the piece, after the
+/// header; a record cut short ends the file.
+fn parse(data: &[u8]) -> HashMap<Fingerprint, Range<usize>> {
     let mut out = HashMap::new();
-    while bytes.len() >= 40 {
+    let mut at = HEADER.len().min(data.len());
+    while let Some(record) = data.get(at..at + 40) {
         let mut key = [0u8; 32];
-        key.copy_from_slice(&bytes[..32]);
+        key.copy_from_slice(&record[..32]);
         let mut len = [0u8; 8];
-        len.copy_from_slice(&bytes[32..40]);
+        len.copy_from_slice(&record[32..40]);
         let Ok(len) = usize::try_from(u64::from_le_bytes(len)) else {
             break;
         };
-        let Some(piece) = bytes.get(40..40 + len) else {
+        let start = at + 40;
+        let Some(end) = start.checked_add(len).filter(|&e| e <= data.len()) else {
             break;
         };
-        out.insert(key, Piece::from(piece));
-        bytes = &bytes[40 + len..];
+        out.insert(key, start..end);
+        at = end;
     }
     out
 }
@@ -151,14 +189,14 @@ impl<'a> Pieces<'a> {
     }
 
     /// The `kind` piece of the entry `slug`.
-    pub fn get(&self, kind: &str, slug: &str, make: impl FnOnce() -> Vec<u8>) -> Piece {
+    pub fn get(&self, kind: &str, slug: &str, make: impl FnOnce() -> Vec<u8>) -> Piece<'a> {
         match self.hashes.get(slug) {
             Some(hash) => {
                 let mut h = Hasher::new(&self.salt);
                 h.str(kind).bytes(hash);
                 self.fragments.get(h.finish(), make)
             }
-            None => Piece::from(make()),
+            None => Piece::Made(Arc::from(make())),
         }
     }
 }

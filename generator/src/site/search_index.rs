@@ -71,7 +71,9 @@ pub fn publish(docs: &[SearchDoc], lang: &str) -> Result<Published, SearchIndexE
         lang: lang.to_owned(),
         message,
     };
+    let started = std::time::Instant::now();
     let (files, _) = allmende_search::index_files(docs).map_err(|e| err(e.to_string()))?;
+    let indexed = started.elapsed();
     let prefix = format!("{lang}/");
     let files = files
         .into_iter()
@@ -91,5 +93,6 @@ pub fn publish(docs: &[SearchDoc], lang: &str) -> Result<Published, SearchIndexE
         .map(|(name, bytes)| (format!("{DIR}/{name}"), bytes))
         .collect();
     files.push((root_path.clone(), packed.root));
+    tracing::debug!(lang, docs = docs.len(), ?indexed, packed = ?started.elapsed() - indexed, "search index made");
     Ok(Published { root_path, files })
 }

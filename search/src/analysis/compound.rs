@@ -1,15 +1,17 @@
 //! German compound words. "Bürgerbeteiligungsplattform" should be found by "Beteiligung"
-//! and by "Plattform". At index time we split compounds into words the corpus itself uses
-//! on their own (its vocabulary is the dictionary) and index the parts and every run of
-//! adjacent parts next to the whole word. Queries need no dictionary: a query word is
-//! stemmed and meets the indexed part. Measured against character n-grams (see README):
-//! parts add few terms and keep each query to a handful of short posting lists.
+//! and by "Plattform". At index time we split compounds into known words (the corpus' own
+//! vocabulary and the built-in lexicon of `analysis::lexicon`, so a part need not stand
+//! alone in the catalogue) and index the parts (`Dictionary::index_parts`: no derivations
+//! such as "steuer|ung") and every run of adjacent parts next to the whole word. Queries
+//! need no dictionary: a query word is stemmed and meets the indexed part. Measured against
+//! character n-grams (see README): parts add few terms and keep each query to a handful of
+//! short posting lists.
 
 use std::collections::{BTreeSet, HashMap};
 
 /// Shortest word accepted as a compound part: shorter ones ("amt", "rat") split too many
 /// unrelated words.
-const MIN_PART: usize = 4;
+pub const MIN_PART: usize = 4;
 /// Words shorter than this are not split.
 const MIN_COMPOUND: usize = 8;
 /// German linking elements (Fugenelemente) allowed between parts, longest first.
@@ -146,6 +148,172 @@ impl Dictionary {
     }
 }
 
+/// Derivational and inflectional endings (folded). A word that is a known word plus one of
+/// these is no compound: "steuerung" is not "steuer" + "ung", "kostenlos" not "kosten" +
+/// "los", "regelmassig" not "regel" + "massig", "druckende" not "druck" + "ende". Without a complete split the splitter offers
+/// the longest known first part; the index drops it when the rest is such an ending.
+#[cfg(feature = "index")]
+const ENDINGS: &[&str] = &[
+    "al",
+    "ale",
+    "alem",
+    "alen",
+    "aler",
+    "ales",
+    "als",
+    "ation",
+    "ationen",
+    "bar",
+    "bare",
+    "baren",
+    "barer",
+    "barkeit",
+    "chen",
+    "dem",
+    "den",
+    "der",
+    "des",
+    "ell",
+    "elle",
+    "ellen",
+    "end",
+    "ende",
+    "endem",
+    "enden",
+    "ender",
+    "endes",
+    "ene",
+    "enem",
+    "enen",
+    "ener",
+    "enes",
+    "ens",
+    "ere",
+    "erem",
+    "eren",
+    "erer",
+    "eres",
+    "erin",
+    "erinnen",
+    "ern",
+    "ers",
+    "est",
+    "ete",
+    "etem",
+    "eten",
+    "eter",
+    "etes",
+    "etet",
+    "haft",
+    "hafte",
+    "haften",
+    "heit",
+    "ieren",
+    "iert",
+    "ierte",
+    "ierten",
+    "ierung",
+    "ierungen",
+    "ig",
+    "ige",
+    "igen",
+    "iger",
+    "iges",
+    "igst",
+    "igt",
+    "igte",
+    "igten",
+    "isch",
+    "ische",
+    "ischen",
+    "ischer",
+    "isches",
+    "isierung",
+    "isierungen",
+    "ismus",
+    "ist",
+    "isten",
+    "istin",
+    "itat",
+    "itaten",
+    "keit",
+    "lein",
+    "ler",
+    "lich",
+    "liche",
+    "lichen",
+    "licher",
+    "liches",
+    "lichkeit",
+    "ling",
+    "lle",
+    "llem",
+    "llen",
+    "ller",
+    "lles",
+    "los",
+    "lose",
+    "losen",
+    "loser",
+    "loses",
+    "losigkeit",
+    "massig",
+    "massige",
+    "massigen",
+    "massiger",
+    "massiges",
+    "nde",
+    "ndem",
+    "nden",
+    "nder",
+    "ndes",
+    "nis",
+    "sam",
+    "schaft",
+    "ste",
+    "stem",
+    "sten",
+    "ster",
+    "stes",
+    "tem",
+    "ten",
+    "ter",
+    "tes",
+    "tet",
+    "tum",
+    "ung",
+    "ungen",
+];
+
+/// Verb prefixes (folded, 3+ letters: shorter heads are never split off). "versicherung" is
+/// "ver" + "sicherung" and "beispiel" "bei" + "spiel" only in spelling: a word that is one of
+/// these plus a known word is a derivation, not a compound, and the known word is no part.
+#[cfg(feature = "index")]
+const PREFIXES: &[&str] = &[
+    "auf", "aus", "bei", "dar", "durch", "ein", "emp", "ent", "fest", "fort", "gegen", "her",
+    "heraus", "hin", "hinter", "miss", "mit", "nach", "uber", "unter", "ver", "vor", "voran",
+    "wider", "wieder", "zer", "zusammen",
+];
+
+#[cfg(feature = "index")]
+impl Dictionary {
+    /// The parts the index carries for a folded `word`: [`Dictionary::split`] without parts
+    /// that only look like compound parts (a verb prefix, a known word behind a verb prefix,
+    /// a known word before a derivational ending). Index time only; the browser's engine
+    /// never splits (it meets the indexed parts with the stemmed query word).
+    pub fn index_parts(&self, word: &str) -> Vec<String> {
+        let mut parts = self.split(word);
+        parts.retain(|p| {
+            let before = word.strip_suffix(p.as_str());
+            let after = word.strip_prefix(p.as_str());
+            !(PREFIXES.contains(&p.as_str())
+                || before.is_some_and(|b| PREFIXES.contains(&b))
+                || after.is_some_and(|a| ENDINGS.contains(&a)))
+        });
+        parts
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -185,5 +353,119 @@ mod tests {
         let d = dict(&["rath", "haus"]);
         assert!(d.split("rathaus").is_empty());
         assert!(d.split("abcdefghijk").is_empty());
+    }
+}
+
+/// The splitter with the built-in lexicon only (no corpus): wanted and unwanted splits.
+#[cfg(all(test, feature = "index"))]
+mod lexicon_tests {
+    use super::*;
+    use crate::analysis::{Lang, Stem, lexicon};
+
+    fn lexicon_only() -> Dictionary {
+        let mut d = Dictionary::default();
+        for w in lexicon::words("de") {
+            d.insert(w);
+        }
+        d
+    }
+
+    /// A lexicon word made of other lexicon words would stop the splitter early: the
+    /// greedy split takes "sitzungsdienst" + "e" for "Sitzungsdienste" as one part and never
+    /// reaches "sitzung|s|dienste". Such compounds split by themselves and stay out.
+    #[test]
+    fn lexicon_holds_no_compounds_of_its_own_words() {
+        let d = lexicon_only();
+        let compounds: Vec<&str> = lexicon::words("de")
+            .filter(|w| {
+                d.segment(w, 0, &mut HashMap::new())
+                    .is_some_and(|parts| parts.len() > 1)
+            })
+            .collect();
+        assert!(compounds.is_empty(), "remove from de.txt: {compounds:?}");
+    }
+
+    #[test]
+    fn compounds_split_into_lexicon_words() {
+        let d = lexicon_only();
+        let mut stem = Stem::new(&Lang::of("de"));
+        for (word, wanted) in [
+            (
+                "burgerbeteiligungsplattform",
+                &[
+                    "burger",
+                    "beteiligung",
+                    "plattform",
+                    "beteiligungsplattform",
+                ][..],
+            ),
+            ("ratsinformationssystem", &["rats", "information", "system"]),
+            ("dokumentenmanagement", &["dokumenten", "management"]),
+            ("langzeitarchivierung", &["archivierung"]),
+            ("lernplattform", &["lern", "plattform"]),
+            ("schulverwaltung", &["schul", "verwaltung"]),
+            (
+                "videokonferenzsystem",
+                &[
+                    "video",
+                    "konferenz",
+                    "system",
+                    "videokonferenz",
+                    "konferenzsystem",
+                ],
+            ),
+            ("meldewesen", &["melde"]),
+            ("sitzungsdienste", &["sitzung", "dienst"]),
+            ("schuldenverwaltung", &["schuld", "verwaltung"]),
+            ("prozesssteuerung", &["prozess", "steuerung"]),
+        ] {
+            // The index holds stems: "beteiligungs" and "beteiligung" are one term.
+            let parts: Vec<String> = d.index_parts(word).iter().map(|p| stem.stem(p)).collect();
+            for w in wanted {
+                let w = stem.stem(w);
+                assert!(parts.contains(&w), "{word}: {w} missing in {parts:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn derivations_and_plain_words_stay_whole() {
+        let d = lexicon_only();
+        for word in [
+            // a verb prefix and a lexicon word
+            "beispiel",
+            "versicherung",
+            "ubersicht",
+            "vorstand",
+            "einleitung",
+            "ausbildung",
+            "mitarbeiter",
+            // a lexicon word and a derivational or inflectional ending
+            "steuerung",
+            "kostenlos",
+            "regelmassig",
+            "dokumentation",
+            "programmierung",
+            "personlich",
+            "druckende",
+            // words that merely contain lexicon words
+            "verwaltung",
+            "beteiligung",
+            "information",
+            "kommunikation",
+            "organisation",
+            "anwendung",
+            "unterstutzung",
+            "rathaus",
+            "terminal",
+        ] {
+            assert_eq!(d.index_parts(word), Vec::<String>::new(), "{word}");
+        }
+        // "landkreis" + "e" is no "reise" (the lexicon leaves out "reise" for that reason).
+        assert!(!d.index_parts("landkreise").contains(&"reise".to_owned()));
+        // The longest known first part wins: "Schuldner" is no "Schule"; "Terminals" is no
+        // "Termin" + "als".
+        assert_eq!(d.index_parts("schuldner"), ["schuld"]);
+        assert_eq!(d.index_parts("terminals"), Vec::<String>::new());
     }
 }

@@ -4,6 +4,9 @@
 
 pub mod compound;
 pub mod fold;
+// Index time only: the browser's engine never splits compounds, so it carries no word list.
+#[cfg(feature = "index")]
+pub mod lexicon;
 
 use compound::Dictionary;
 use fold::Folding;

@@ -4,10 +4,11 @@
 //! word depend only on the word (folded), the language and the dictionary, which stay the
 //! same for the whole index, so they are remembered per word. Query-time analysis (and
 //! the browser's engine) keeps using [`Analyzer`] itself; a test checks that both give
-//! the same tokens.
+//! the same tokens (apart from the compound parts, which only the index has: here they are
+//! [`Dictionary::index_parts`], checked against a fresh analysis of every word).
 
 use crate::analysis::compound::Dictionary;
-use crate::analysis::{Lang, Stem, VecTokenStream, words};
+use crate::analysis::{Lang, Stem, VecTokenStream, lexicon, words};
 use std::collections::HashMap;
 use std::sync::Arc;
 use tantivy::tokenizer::{Token, Tokenizer};
@@ -15,7 +16,8 @@ use tantivy::tokenizer::{Token, Tokenizer};
 #[cfg(test)]
 use crate::analysis::Analyzer;
 
-/// Same tokens as [`crate::analysis::Analyzer`], from a per-word memo.
+/// Same tokens as [`crate::analysis::Analyzer`], from a per-word memo; compound parts are
+/// [`Dictionary::index_parts`] (the split without derivations such as "steuer|ung").
 #[derive(Clone)]
 pub struct MemoAnalyzer {
     lang: Lang,
@@ -48,7 +50,7 @@ impl MemoAnalyzer {
             if !self.memo.contains_key(&w.folded) {
                 let mut terms = vec![self.stem.stem(&w.folded)];
                 if let Some(dict) = &self.dictionary {
-                    for part in dict.split(&w.folded) {
+                    for part in dict.index_parts(&w.folded) {
                         terms.push(self.stem.stem(&part));
                     }
                 }
@@ -77,12 +79,16 @@ impl Tokenizer for MemoAnalyzer {
     }
 }
 
-/// The compound dictionary of a language's texts: every folded word and its stem, each
-/// distinct word stemmed once.
+/// The compound dictionary of a language: its built-in lexicon ([`lexicon`]: parts that
+/// need not occur on their own in the catalogue) and every folded word of its texts with
+/// its stem, each distinct word stemmed once.
 pub fn dictionary<'a>(lang: &str, texts: impl Iterator<Item = &'a str>) -> Dictionary {
     let l = Lang::of(lang);
     let mut stem = Stem::new(&l);
     let mut dict = Dictionary::default();
+    for w in lexicon::words(lang) {
+        dict.insert(w);
+    }
     let mut seen = std::collections::HashSet::new();
     for text in texts {
         for w in words(text, &l) {
@@ -107,6 +113,7 @@ mod tests {
         "Sitzung, Rat, Information: Ratsinformation im Sitzungsdienst",
         "Straße, Strasse, Strassenbeleuchtung und Beleuchtung der Straßen",
         "Open-Source-Software für die öffentliche Verwaltung (E-Akte, DMS)",
+        "Prozesssteuerung, Steuerung und Steuerbescheid, kostenlos und regelmäßig",
         "the quick brown foxes are jumping over lazy dogs",
     ];
 
@@ -115,11 +122,43 @@ mod tests {
         TEXTS.iter().chain(TEXTS).map(|s| t(s)).collect()
     }
 
+    /// Each word analysed afresh: the analyzer's own token, then the stems of the word's
+    /// index parts at its position.
+    fn fresh(lang: &str, dict: &Dictionary, text: &str) -> Vec<Token> {
+        let l = Lang::of(lang);
+        let mut stem = Stem::new(&l);
+        let kept: Vec<_> = words(text, &l)
+            .into_iter()
+            .filter(|w| !l.is_stopword(&w.folded))
+            .collect();
+        let plain = Analyzer::new(lang, None).terms(text);
+        assert_eq!(plain.len(), kept.len(), "{text}");
+        let mut out = Vec::new();
+        for (t, w) in plain.into_iter().zip(&kept) {
+            let parts = if l.compounds {
+                dict.index_parts(&w.folded)
+            } else {
+                Vec::new()
+            };
+            out.push(t.clone());
+            for p in parts {
+                out.push(Token {
+                    text: stem.stem(&p),
+                    ..t.clone()
+                });
+            }
+        }
+        out
+    }
+
     #[test]
-    fn same_tokens_and_dictionary_as_the_analyzer() {
+    fn same_tokens_and_dictionary_as_a_fresh_analysis() {
         for lang in ["de", "en", "fr"] {
             let dict = Arc::new(dictionary(lang, TEXTS.iter().copied()));
             let mut reference = Dictionary::default();
+            for w in lexicon::words(lang) {
+                reference.insert(w);
+            }
             let l = Lang::of(lang);
             let mut stem = Stem::new(&l);
             for w in TEXTS.iter().flat_map(|t| words(t, &l)) {
@@ -127,12 +166,32 @@ mod tests {
                 reference.insert(&stem.stem(&w.folded));
             }
             assert_eq!(format!("{dict:?}"), format!("{reference:?}"), "{lang}");
-            let mut plain = Analyzer::new(lang, Some(dict.clone()));
             let mut memo = MemoAnalyzer::new(lang, Some(dict.clone()));
-            let a = tokens(|s| plain.terms(s));
+            let a = tokens(|s| fresh(lang, &dict, s));
             let b = tokens(|s| memo.terms(s));
             assert!(a.iter().map(Vec::len).sum::<usize>() > 20, "{lang}");
             assert_eq!(a, b, "{lang}");
+            if !l.compounds {
+                // Without compounds the index analyses exactly like the query side.
+                let mut plain = Analyzer::new(lang, Some(dict.clone()));
+                assert_eq!(tokens(|s| plain.terms(s)), b, "{lang}");
+            }
         }
+    }
+
+    #[test]
+    fn derivations_are_no_compound_parts() {
+        let dict = dictionary("de", TEXTS.iter().copied());
+        let mut memo = MemoAnalyzer::new("de", Some(Arc::new(dict)));
+        let mut stem = Stem::new(&Lang::of("de"));
+        let terms = |memo: &mut MemoAnalyzer, text: &str| -> Vec<String> {
+            memo.terms(text).into_iter().map(|t| t.text).collect()
+        };
+        // "Steuer" (tax) stands in the text, yet "Steuerung" (control) gets no part "steuer".
+        assert_eq!(terms(&mut memo, "Steuerung"), [stem.stem("steuerung")]);
+        assert_eq!(terms(&mut memo, "kostenlos"), [stem.stem("kostenlos")]);
+        // A real compound keeps its parts.
+        let parts = terms(&mut memo, "Prozesssteuerung");
+        assert!(parts.contains(&stem.stem("steuerung")), "{parts:?}");
     }
 }

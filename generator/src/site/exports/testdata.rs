@@ -24,6 +24,7 @@ fn entry(slug: &str, code: PublicCode) -> Entry {
         based_on_links: Vec::new(),
         variants: Vec::new(),
         dates: Default::default(),
+        model_key: None,
     }
 }
 
