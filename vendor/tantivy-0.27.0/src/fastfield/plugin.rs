@@ -31,7 +31,9 @@ impl SegmentPlugin for FastFieldsPlugin {
     }
 
     fn create_writer(&self, _ctx: &PluginWriterContext) -> crate::Result<Box<dyn PluginWriter>> {
-        unimplemented!("FastFieldsPlugin is a built-in; use FastFieldsPluginWriter::new")
+        Err(crate::TantivyError::InvalidArgument(
+            "FastFieldsPlugin is a built-in; use FastFieldsPluginWriter::new".to_string(),
+        ))
     }
 
     fn merge(&self, ctx: PluginMergeContext) -> crate::Result<()> {

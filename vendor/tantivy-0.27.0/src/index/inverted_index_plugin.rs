@@ -67,7 +67,9 @@ impl SegmentPlugin for InvertedIndexPlugin {
     }
 
     fn create_writer(&self, _ctx: &PluginWriterContext) -> crate::Result<Box<dyn PluginWriter>> {
-        unimplemented!("InvertedIndexPlugin is a built-in; use InvertedIndexPluginWriter::new")
+        Err(crate::TantivyError::InvalidArgument(
+            "InvertedIndexPlugin is a built-in; use InvertedIndexPluginWriter::new".to_string(),
+        ))
     }
 
     fn merge(&self, ctx: PluginMergeContext) -> crate::Result<()> {

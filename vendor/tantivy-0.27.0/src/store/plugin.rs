@@ -27,7 +27,9 @@ impl SegmentPlugin for StorePlugin {
     }
 
     fn create_writer(&self, _ctx: &PluginWriterContext) -> crate::Result<Box<dyn PluginWriter>> {
-        unimplemented!("StorePlugin is a built-in; use StorePluginWriter::new")
+        Err(crate::TantivyError::InvalidArgument(
+            "StorePlugin is a built-in; use StorePluginWriter::new".to_string(),
+        ))
     }
 
     fn merge(&self, ctx: PluginMergeContext) -> crate::Result<()> {
