@@ -54,10 +54,8 @@ pub fn search_with(
             &query::build(&terms, &f, all_terms),
             req,
             &terms,
-            Filters {
-                values: &filters,
-                cache: facets,
-            },
+            &filters,
+            facets,
             limit,
         )
     };
@@ -94,22 +92,18 @@ pub fn search_with(
 
 type Page = (usize, Vec<DocAddress>, crate::collect::Counts);
 
-struct Filters<'a> {
-    values: &'a [Vec<String>],
-    cache: &'a FacetCache,
-}
-
 fn run(
     searcher: &Searcher,
     query: &dyn Query,
     req: &SearchRequest,
     terms: &[QueryTerm],
-    filters: Filters,
+    filters: &[Vec<String>],
+    cache: &FacetCache,
     limit: usize,
 ) -> Result<Page, Error> {
     let top = TopDocs::with_limit(limit).and_offset(req.offset);
     let by_name = req.sort == Sort::Name || (req.sort == Sort::Relevance && terms.is_empty());
-    let (cache, filters) = (filters.cache, filters.values.to_vec());
+    let filters = filters.to_vec();
     if by_name {
         let c = FacetCollector {
             inner: top.order_by_string_fast_field(schema::NAME_SORT, Order::Asc),

@@ -14,7 +14,7 @@
 //! is older or newer than the output can never make a build keep a wrong file.
 
 use std::collections::HashMap;
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -25,8 +25,7 @@ const FILE: &str = "pages";
 /// First line of the cache file; a different one (another format) is ignored.
 const HEADER: &str = "allmende page cache 1";
 
-/// Hashes whatever is fed to it; `serde_json::to_writer` streams into it without building
-/// a string first.
+/// Hashes what it is fed: strings and bytes with their length, values as tagged JSON.
 pub struct Hasher(blake3::Hasher);
 
 impl Hasher {
@@ -50,42 +49,22 @@ impl Hasher {
     }
 
     /// Adds `value` as JSON; `false` when it cannot be serialised (then the page simply
-    /// has no fingerprint and is always rendered). The JSON is collected in a buffer of the
-    /// thread and hashed at once: serde writes a few bytes at a time, and blake3 fed in
-    /// such pieces spent more time per call than hashing.
+    /// has no fingerprint and is always rendered). The JSON is made first and hashed at
+    /// once: serde writes a few bytes at a time, and blake3 fed in such pieces spent more
+    /// time per call than hashing.
     pub fn json<T: serde::Serialize + ?Sized>(&mut self, value: &T) -> bool {
-        thread_local! {
-            static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-        }
         self.0.update(b"\x00json");
-        BUFFER.with(|b| {
-            let Ok(mut buffer) = b.try_borrow_mut() else {
-                // Only a value whose serialisation hashes again gets here.
-                return serde_json::to_writer(&mut *self, value).is_ok();
-            };
-            buffer.clear();
-            let ok = serde_json::to_writer(&mut *buffer, value).is_ok();
-            self.0.update(&buffer);
-            // A huge value must not keep its buffer for the rest of the build.
-            if buffer.capacity() > 1 << 20 {
-                *buffer = Vec::new();
+        match serde_json::to_vec(value) {
+            Ok(bytes) => {
+                self.0.update(&bytes);
+                true
             }
-            ok
-        })
+            Err(_) => false,
+        }
     }
 
     pub fn finish(&self) -> Fingerprint {
         *self.0.finalize().as_bytes()
-    }
-}
-
-impl Write for Hasher {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0.update(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
     }
 }
 
