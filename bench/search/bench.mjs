@@ -99,7 +99,9 @@ try {
 
 const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
-async function visit(browser, base, url, ready, classify) {
+// `ready`: the first results are shown (for Allmende: the hits, whose facet counts may follow);
+// `complete` (optional): the facet counts are shown too.
+async function visit(browser, base, url, ready, classify, complete) {
   const context = await browser.newContext();
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
@@ -122,13 +124,17 @@ async function visit(browser, base, url, ready, classify) {
   });
   await page.goto(base + url);
   await page.waitForFunction(ready, null, { timeout: 120000 });
+  // What had arrived when the first results were shown.
+  await Promise.all(counting);
+  const atHits = { engine: [...sizes.engine], data: [...sizes.data] };
+  if (complete) await page.waitForFunction(complete, null, { timeout: 120000 });
   const result = await page.evaluate(() => {
     const s = window.__search || window.__pf;
-    return { at: s.firstResultsAt, error: s.error, total: window.__search ? (document.getElementById("search-count").textContent) : s.total, stats: window.__search?.last?.stats, totals: window.__search?.last?.totals };
+    return { at: s.firstResultsAt, countsAt: s.countsAt, error: s.error, total: window.__search ? (document.getElementById("search-count").textContent) : s.total, first: window.__search?.first, stats: window.__search?.last?.stats, totals: window.__search?.last?.totals };
   });
   await page.waitForTimeout(100);
   await Promise.all(counting);
-  return { page, context, sizes, ...result };
+  return { page, context, sizes, atHits, ...result };
 }
 
 function pct(xs, p) {
@@ -157,7 +163,8 @@ async function main() {
   const warmOurs = [], warmPf = [], coldCompute = [];
   for (const [lang, q] of QUERIES) {
     const enc = encodeURIComponent(q);
-    const a = await visit(browser, base, `/${lang}/search/?q=${enc}`, () => window.__search && (window.__search.firstResultsAt !== null || window.__search.error), ourClass);
+    const a = await visit(browser, base, `/${lang}/search/?q=${enc}`, () => window.__search && (window.__search.firstResultsAt !== null || window.__search.error), ourClass,
+      () => window.__search.countsAt !== null || window.__search.error);
     if (a.stats) coldCompute.push(a.stats.computeMs);
     for (let i = 0; i < 5; i += 1) {
       const t = await a.page.evaluate(async (qq) => { const m = await window.__search.ask({ q: qq }); return m.stats.computeMs; }, q);
@@ -167,10 +174,15 @@ async function main() {
     const b = await visit(browser, base, `/pagefind-search.html?q=${enc}&lang=${lang}`, () => window.__pf && (window.__pf.firstResultsAt !== null || window.__pf.error), pfClass);
     for (let i = 0; i < 5 && !b.error; i += 1) warmPf.push(await b.page.evaluate((qq) => window.__pf.search(qq), q));
     await b.context.close();
+    const facetData = [a.sizes.data[0] - a.atHits.data[0], a.sizes.data[1] - a.atHits.data[1]];
     rows.push({
       q: `${lang}:${q}`,
-      "ours ms": Math.round(a.at), "ours hits": (a.total || "").replace(/\D+/g, "") || a.error,
-      "ours eng KiB/req": `${kb(a.sizes.engine[1])}/${a.sizes.engine[0]}`, "ours data KiB/req": `${kb(a.sizes.data[1])}/${a.sizes.data[0]}`, "rounds": a.stats?.rounds,
+      // Time to first results (hits shown) and to the facet counts shown after them.
+      "ours ms": Math.round(a.at), "ours counts ms": Math.round(a.countsAt), "ours hits": (a.total || "").replace(/\D+/g, "") || a.error,
+      "ours eng KiB/req": `${kb(a.sizes.engine[1])}/${a.sizes.engine[0]}`,
+      // Per-query data to the first results (root file included), then the facet columns.
+      "ours data KiB/req": `${kb(a.atHits.data[1])}/${a.atHits.data[0]}`, "ours facets KiB/req": `${kb(facetData[1])}/${facetData[0]}`,
+      "rounds": a.first?.stats?.rounds, "counts rounds": a.first?.partial ? a.stats?.rounds : 0,
       // What the worker counts itself (decoded bytes: root + blocks + cards).
       "ours worker KiB/req": a.totals ? `${kb(a.totals.bytes)}/${a.totals.requests}` : "",
       "pf ms": Math.round(b.at), "pf hits": b.total ?? b.error,
@@ -178,6 +190,10 @@ async function main() {
     });
   }
   console.table(rows);
+  const span = (k) => { const xs = rows.map((r) => r[k]).filter(Number.isFinite); return `${Math.min(...xs)}–${Math.max(...xs)} ms (median ${pct(xs, 50)})`; };
+  const kib = (k) => { const xs = rows.map((r) => Number(String(r[k]).split("/")[0])); return `median ${pct(xs, 50).toFixed(1)}, max ${Math.max(...xs).toFixed(1)} KiB`; };
+  console.log(`time to first results: allmende ${span("ours ms")}, facet counts shown ${span("ours counts ms")} | pagefind ${span("pf ms")}`);
+  console.log(`per-query data (transferred): allmende to first results ${kib("ours data KiB/req")}, facet columns ${kib("ours facets KiB/req")} | pagefind ${kib("pf data KiB/req")}`);
   console.log(`warm query in the worker (search + facets + top 20), ms: p50 ${pct(warmOurs, 50).toFixed(2)} p95 ${pct(warmOurs, 95).toFixed(2)} | cold engine compute p50 ${pct(coldCompute, 50).toFixed(1)}`);
   console.log(`pagefind warm search + data of 10, ms: p50 ${pct(warmPf, 50).toFixed(2)} p95 ${pct(warmPf, 95).toFixed(2)}`);
   await browser.close();

@@ -144,9 +144,11 @@ impl RecordingDirectory {
         })
     }
 
-    /// What every query reads whatever its words: the facet columns, the length norms, and
-    /// each term dictionary whole when the dictionaries are small (read on a copy of this
-    /// directory, so only these reads are returned).
+    /// What every query reads whatever its words: the length norms, and each term
+    /// dictionary whole when the dictionaries are small (read on a copy of this directory,
+    /// so only these reads are returned). Not the facet columns: the browser shows a cold
+    /// query's hits first and fetches them for the counts afterwards, so they do not share
+    /// the line with the engine and the query's own blocks.
     fn eager_reads(&self) -> tantivy::Result<BTreeMap<PathBuf, Vec<Range<usize>>>> {
         let quiet = RecordingDirectory {
             files: self.files.clone(),
@@ -166,12 +168,6 @@ impl RecordingDirectory {
             .unwrap_or_else(PoisonError::into_inner)
             .clear();
         for segment in searcher.segment_readers() {
-            let fast = segment.fast_fields();
-            for key in allmende_search::FACET_KEYS {
-                for handle in fast.dynamic_column_handles(key)? {
-                    handle.file_slice().read_bytes()?;
-                }
-            }
             let norms = segment.fieldnorms_readers();
             for (name, _) in allmende_search::schema::TEXT_FIELDS {
                 if let Some(n) = norms.get_inner_file().open_read(schema.get_field(name)?) {

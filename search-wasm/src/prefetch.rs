@@ -6,7 +6,8 @@
 //! polled once, every one of them notes the block it waits for. Following the query's plan
 //! (`allmende_search::query`: each word exact in every text field, with one typo from five
 //! letters, the word being typed as a prefix in the first fields), one poll names all term
-//! dictionary blocks, the fieldnorms and the facet and sort columns; the next poll (after
+//! dictionary blocks, the fieldnorms and the facet and sort columns (the facet columns only
+//! when the request counts facets or filters by them); the next poll (after
 //! those arrived) names the posting lists. Should the plan and the query ever disagree, the
 //! search itself still notes what it misses, so a divergence costs a round trip, not a
 //! wrong answer.
@@ -77,7 +78,13 @@ fn tasks<'a>(searcher: &'a Searcher, request: &SearchRequest) -> io::Result<Vec<
     let terms: Vec<QueryTerm> = query::analyze(&request.q, &request.lang);
     let by_name =
         request.sort == Sort::Name || (request.sort == Sort::Relevance && terms.is_empty());
-    let mut columns: Vec<&str> = FACET_KEYS.to_vec();
+    // Without counts only the filtered facets' columns are read (hits show status and
+    // licence from their cards).
+    let mut columns: Vec<&str> = FACET_KEYS
+        .iter()
+        .copied()
+        .filter(|k| request.counts || request.filters.get(*k).is_some_and(|v| !v.is_empty()))
+        .collect();
     if by_name {
         columns.push(allmende_search::schema::NAME_SORT);
     }

@@ -21,8 +21,8 @@ pub struct Manifest {
     pub hot: Vec<HotRange>,
     /// The hit cards (see [`CardFiles`]).
     pub cards: CardFiles,
-    /// Blocks every query reads whatever its words (facet columns, length norms, and the
-    /// term dictionaries when they are small), as `[file, block]`: the worker fetches them as
+    /// Blocks every query reads whatever its words (length norms, and the term
+    /// dictionaries when they are small), as `[file, block]`: the worker fetches them as
     /// soon as it has the root file, while the engine still downloads, so they cost no round
     /// trip of their own.
     #[serde(default)]

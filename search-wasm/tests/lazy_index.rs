@@ -200,7 +200,7 @@ fn with_the_eager_blocks_a_query_waits_for_two_rounds_at_most() {
     for request in requests() {
         let engine = Engine::open(b.packed.root.clone(), "de").unwrap();
         let eager = engine.directory().manifest().eager.clone();
-        assert!(!eager.is_empty(), "facet columns and norms are eager");
+        assert!(!eager.is_empty(), "norms and term dictionaries are eager");
         for [file, block] in eager {
             let id = Fetch::Block((file, block));
             let name = engine.name(id).unwrap();
@@ -210,6 +210,71 @@ fn with_the_eager_blocks_a_query_waits_for_two_rounds_at_most() {
         assert_eq!(lazy, allmende_search::search(&b.native, &request).unwrap());
         // Postings, then hit cards.
         assert!(rounds <= 2, "{request:?}: {rounds} round trips");
+    }
+}
+
+/// The blocks of the fast-field file (facet and sort columns).
+fn is_fast(engine: &Engine, id: Fetch) -> bool {
+    match id {
+        Fetch::Block((file, _)) => engine.directory().manifest().files[file]
+            .path
+            .ends_with(".fast"),
+        Fetch::Cards(_) => false,
+    }
+}
+
+#[test]
+fn hits_without_counts_need_no_facet_column_and_equal_the_counted_hits() {
+    let b = build("nocounts");
+    let mut filtered = SearchRequest {
+        q: "plattform".into(),
+        lang: "de".into(),
+        ..SearchRequest::default()
+    };
+    filtered
+        .filters
+        .insert("status".into(), vec!["stable".into()]);
+    for request in requests().into_iter().chain([filtered]) {
+        let engine = Engine::open(b.packed.root.clone(), "de").unwrap();
+        for [file, block] in engine.directory().manifest().eager.clone() {
+            let id = Fetch::Block((file, block));
+            assert!(!is_fast(&engine, id), "a facet column is eager");
+            let name = engine.name(id).unwrap();
+            assert!(engine.add(id, b.packed.blocks[&name].clone()));
+        }
+        let hits_only = SearchRequest {
+            counts: false,
+            ..request.clone()
+        };
+        let mut rounds = 0;
+        let first = loop {
+            match engine.attempt(&hits_only).expect("attempt") {
+                Outcome::Done(r) => break r,
+                Outcome::Need(ids) => {
+                    rounds += 1;
+                    assert!(rounds <= 2, "{hits_only:?}: more than 2 rounds");
+                    for id in ids {
+                        // Sorting by name or update reads a sort column and filtering a
+                        // facet's column; nothing else in the fast-field file.
+                        let plain = request.filters.is_empty() && request.sort == Sort::Relevance;
+                        assert!(
+                            !(plain && !request.q.trim().is_empty() && is_fast(&engine, id)),
+                            "{hits_only:?} read a column"
+                        );
+                        let name = engine.name(id).unwrap();
+                        assert!(engine.add(id, b.packed.blocks[&name].clone()));
+                    }
+                }
+            }
+        };
+        assert!(first.facets.is_empty());
+        // Then with counts on the same engine: one more round (the facet columns) at most,
+        // and the same answer as natively.
+        let (full, rounds, _) = lazily(&engine, &b.packed.blocks, &request);
+        assert!(rounds <= 1, "{request:?}: {rounds} rounds for the counts");
+        assert_eq!(full, allmende_search::search(&b.native, &request).unwrap());
+        assert_eq!(first.hits, full.hits, "{request:?}");
+        assert_eq!(first.total, full.total, "{request:?}");
     }
 }
 

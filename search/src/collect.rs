@@ -2,8 +2,8 @@
 //! filter terms are indexed), the total, disjunctive facet counts, and the page of hits
 //! (delegated to an inner tantivy collector).
 //!
-//! The facet columns of a segment are decoded once into a [`FacetTable`] and kept in a
-//! [`FacetCache`] for the next query: a query counts facets over up to every entry, and
+//! Each facet column of a segment is decoded once and kept in a [`FacetCache`] for the next
+//! query: a query counts facets over up to every entry, and
 //! reading eight columns per matching entry through tantivy's column index was most of a
 //! warm query's time in the browser.
 
@@ -36,71 +36,70 @@ impl FacetColumn {
     }
 }
 
-/// The facet values of every document of a segment, in the order of [`FACET_KEYS`].
-#[derive(Debug, Default)]
-pub struct FacetTable {
-    facets: Vec<FacetColumn>,
-}
-
-impl FacetTable {
-    pub fn read(segment: &SegmentReader) -> tantivy::Result<FacetTable> {
+impl FacetColumn {
+    fn read(segment: &SegmentReader, key: &str) -> tantivy::Result<FacetColumn> {
         let max_doc = segment.max_doc();
-        let mut facets = Vec::with_capacity(FACET_KEYS.len());
-        for key in FACET_KEYS {
-            let mut f = FacetColumn::default();
-            if let Some(column) = segment.fast_fields().str(key)? {
-                f.starts.reserve(max_doc as usize + 1);
-                f.starts.push(0);
-                for doc in 0..max_doc {
-                    f.ords.extend(column.term_ords(doc).map(|o| o as u32));
-                    f.starts.push(f.ords.len() as u32);
-                }
-                let all: Vec<u64> = (0..column.num_terms() as u64).collect();
-                let mut names = Vec::with_capacity(all.len());
-                column.dictionary().sorted_ords_to_term_cb(&all, |term| {
-                    names.push(String::from_utf8_lossy(term).into_owned());
-                })?;
-                f.names = names;
+        let mut f = FacetColumn::default();
+        if let Some(column) = segment.fast_fields().str(key)? {
+            f.starts.reserve(max_doc as usize + 1);
+            f.starts.push(0);
+            for doc in 0..max_doc {
+                f.ords.extend(column.term_ords(doc).map(|o| o as u32));
+                f.starts.push(f.ords.len() as u32);
             }
-            facets.push(f);
+            let all: Vec<u64> = (0..column.num_terms() as u64).collect();
+            let mut names = Vec::with_capacity(all.len());
+            column.dictionary().sorted_ords_to_term_cb(&all, |term| {
+                names.push(String::from_utf8_lossy(term).into_owned());
+            })?;
+            f.names = names;
         }
-        Ok(FacetTable { facets })
-    }
-
-    /// The first value of facet `facet` (index in [`FACET_KEYS`]) of `doc`, if any.
-    pub fn first(&self, facet: usize, doc: DocId) -> Option<&str> {
-        let f = self.facets.get(facet)?;
-        let &o = f.of(doc).first()?;
-        f.names.get(o as usize).map(String::as_str)
+        Ok(f)
     }
 }
 
-/// Facet tables by segment, kept as long as the index is open (the browser's engine keeps
-/// one cache for all its queries; a native caller may use a fresh one per query).
+/// Facet columns by segment and facet, kept as long as the index is open (the browser's
+/// engine keeps one cache for all its queries; a native caller may use a fresh one per
+/// query). Each column is decoded when a query first needs it: a query without counts
+/// needs only the columns it filters by, so the browser shows its hits before the other
+/// columns' blocks arrived.
 #[derive(Debug, Default)]
 pub struct FacetCache {
-    tables: Mutex<HashMap<SegmentId, Arc<FacetTable>>>,
+    columns: Mutex<HashMap<(SegmentId, usize), Arc<FacetColumn>>>,
 }
 
 impl FacetCache {
-    pub fn table(&self, segment: &SegmentReader) -> tantivy::Result<Arc<FacetTable>> {
-        let id = segment.segment_id();
-        if let Some(t) = self
-            .tables
+    /// Facet `facet` (index in [`FACET_KEYS`]) of `segment`.
+    fn column(&self, segment: &SegmentReader, facet: usize) -> tantivy::Result<Arc<FacetColumn>> {
+        let id = (segment.segment_id(), facet);
+        if let Some(c) = self
+            .columns
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .get(&id)
         {
-            return Ok(t.clone());
+            return Ok(c.clone());
         }
         // Read outside the lock; a read that fails (a block still on its way in the
         // browser) is not kept, so the next attempt reads again.
-        let table = Arc::new(FacetTable::read(segment)?);
-        self.tables
+        let column = Arc::new(FacetColumn::read(segment, FACET_KEYS[facet])?);
+        self.columns
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .insert(id, table.clone());
-        Ok(table)
+            .insert(id, column.clone());
+        Ok(column)
+    }
+
+    /// The facets whose columns were decoded so far (in any segment), in the order of
+    /// [`FACET_KEYS`].
+    pub fn decoded(&self) -> Vec<&'static str> {
+        let columns = self.columns.lock().unwrap_or_else(PoisonError::into_inner);
+        FACET_KEYS
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| columns.keys().any(|(_, f)| f == i))
+            .map(|(_, k)| *k)
+            .collect()
     }
 }
 
@@ -109,15 +108,19 @@ pub struct FacetCollector<'a, C> {
     /// Per facet: the accepted values (empty: no filter).
     pub filters: Vec<Vec<String>>,
     pub cache: &'a FacetCache,
+    /// Count facet values; without, only the columns of filtered facets are read.
+    pub counts: bool,
 }
 
 pub struct FacetSegmentCollector<S> {
     inner: S,
-    table: Arc<FacetTable>,
+    /// Per facet: its column, `None` when neither counted nor filtered by.
+    columns: Vec<Option<Arc<FacetColumn>>>,
     /// Per facet: accepted ordinals, `None` without a filter.
     wanted: Vec<Option<Vec<u32>>>,
-    /// Per facet: count by term ordinal.
+    /// Per facet: count by term ordinal (empty when not counting).
     counts: Vec<Vec<u64>>,
+    counting: bool,
     total: usize,
 }
 
@@ -130,29 +133,37 @@ impl<C: Collector> Collector for FacetCollector<'_, C> {
         ord: SegmentOrdinal,
         segment: &SegmentReader,
     ) -> tantivy::Result<Self::Child> {
-        let table = self.cache.table(segment)?;
-        let wanted = table
-            .facets
+        let columns = (0..FACET_KEYS.len())
+            .map(|i| {
+                let needed = self.counts || self.filters.get(i).is_some_and(|f| !f.is_empty());
+                needed.then(|| self.cache.column(segment, i)).transpose()
+            })
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        let wanted = columns
             .iter()
             .zip(&self.filters)
-            .map(|(f, filter)| {
-                (!filter.is_empty()).then(|| {
+            .map(|(f, filter)| match f {
+                Some(f) if !filter.is_empty() => Some(
                     (0..f.names.len() as u32)
                         .filter(|&o| filter.contains(&f.names[o as usize]))
-                        .collect()
-                })
+                        .collect(),
+                ),
+                _ => None,
             })
             .collect();
-        let counts = table
-            .facets
+        let counts = columns
             .iter()
-            .map(|f| vec![0; f.names.len()])
+            .map(|f| match f {
+                Some(f) if self.counts => vec![0; f.names.len()],
+                _ => Vec::new(),
+            })
             .collect();
         Ok(FacetSegmentCollector {
             inner: self.inner.for_segment(ord, segment)?,
-            table,
+            columns,
             wanted,
             counts,
+            counting: self.counts,
             total: 0,
         })
     }
@@ -187,18 +198,21 @@ impl<S: SegmentCollector> SegmentCollector for FacetSegmentCollector<S> {
     fn collect(&mut self, doc: DocId, score: Score) {
         let mut failing = 0;
         let mut failed = 0;
-        for (i, (f, w)) in self.table.facets.iter().zip(&self.wanted).enumerate() {
-            if let Some(w) = w
+        for (i, (f, w)) in self.columns.iter().zip(&self.wanted).enumerate() {
+            if let (Some(f), Some(w)) = (f, w)
                 && !f.of(doc).iter().any(|o| w.contains(o))
             {
                 failing += 1;
                 failed = i;
             }
         }
+        let counting = self.counting;
         let mut count = |i: usize| {
-            for &o in self.table.facets[i].of(doc) {
-                if let Some(n) = self.counts[i].get_mut(o as usize) {
-                    *n += 1;
+            if let (true, Some(f)) = (counting, &self.columns[i]) {
+                for &o in f.of(doc) {
+                    if let Some(n) = self.counts[i].get_mut(o as usize) {
+                        *n += 1;
+                    }
                 }
             }
         };
@@ -218,16 +232,17 @@ impl<S: SegmentCollector> SegmentCollector for FacetSegmentCollector<S> {
 
     fn harvest(self) -> Self::Fruit {
         let counts: Counts = self
-            .table
-            .facets
+            .columns
             .iter()
             .zip(self.counts)
-            .map(|(f, c)| {
-                c.iter()
+            .map(|(f, c)| match f {
+                Some(f) => c
+                    .iter()
                     .zip(&f.names)
                     .filter(|(n, _)| **n > 0)
                     .map(|(&n, name)| (name.clone(), n))
-                    .collect()
+                    .collect(),
+                None => BTreeMap::new(),
             })
             .collect();
         (self.inner.harvest(), self.total, counts)

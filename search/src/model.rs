@@ -76,6 +76,10 @@ pub struct SearchRequest {
     pub sort: Sort,
     pub offset: usize,
     pub limit: usize,
+    /// Count facet values (default). Without counts the query reads no facet column but
+    /// those of the facets it filters by, so the browser can show hits before the facet
+    /// columns arrived; `facets` of the response is then empty.
+    pub counts: bool,
 }
 
 impl Default for SearchRequest {
@@ -87,6 +91,7 @@ impl Default for SearchRequest {
             sort: Sort::Relevance,
             offset: 0,
             limit: 10,
+            counts: true,
         }
     }
 }
@@ -111,5 +116,6 @@ pub struct SearchResponse {
     /// Facet key → (value, count), by count descending then value. A facet's counts apply the
     /// query and the filters of all *other* facets, so choosing one value still shows how many
     /// entries the alternatives would add. Values with a zero count but selected are kept.
+    /// Empty when the request asked for no counts.
     pub facets: BTreeMap<String, Vec<(String, u64)>>,
 }

@@ -14,6 +14,9 @@ use tantivy::schema::{FAST, Field, IndexRecordOption, Schema, TextFieldIndexing,
 pub const NAME_SORT: &str = "_name_sort";
 pub const UPDATED: &str = "_updated";
 
+/// Facets a hit shows (see [`crate::cards::Card`]); also kept in the document store.
+pub const STORED_FACETS: [&str; 2] = ["status", "license"];
+
 /// Searchable text fields with their boosts: name ≫ short description ≫ features ≫ long
 /// description. BM25 scores are multiplied by these.
 pub const TEXT_FIELDS: [(&str, f32); 4] = [
@@ -68,7 +71,13 @@ pub fn schema(code: &str) -> Schema {
     b.add_text_field(NAME_SORT, TextOptions::default().set_fast("raw"));
     b.add_u64_field(UPDATED, FAST);
     for key in FACET_KEYS {
-        b.add_text_field(key, TextOptions::default().set_fast("raw"));
+        let mut opts = TextOptions::default().set_fast("raw");
+        // Status and licence are shown on every hit: stored, they go into the hit cards, so
+        // a query that counts no facets needs no facet column to show its hits.
+        if STORED_FACETS.contains(&key) {
+            opts = opts.set_stored();
+        }
+        b.add_text_field(key, opts);
     }
     b.build()
 }

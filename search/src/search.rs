@@ -69,11 +69,13 @@ pub fn search_with(
     // once (one round trip instead of one per hit).
     let hits: Vec<Result<Hit, Error>> = docs
         .into_iter()
-        .map(|addr| hit(&searcher, &f, cards, facets, addr, &terms, &req.lang))
+        .map(|addr| hit(&searcher, &f, cards, addr, &terms, &req.lang))
         .collect();
     let hits = hits.into_iter().collect::<Result<Vec<_>, _>>()?;
     let mut facets = BTreeMap::new();
-    for ((key, counts), selected) in FACET_KEYS.iter().zip(counts).zip(&filters) {
+    // Without counts the collector read no columns but the filtered ones: no facet list.
+    let counted = FACET_KEYS.iter().zip(counts).zip(&filters);
+    for ((key, counts), selected) in counted.filter(|_| req.counts) {
         let mut list: Vec<(String, u64)> = counts.into_iter().collect();
         for s in selected {
             if !list.iter().any(|(v, _)| v == s) {
@@ -104,11 +106,13 @@ fn run(
     let top = TopDocs::with_limit(limit).and_offset(req.offset);
     let by_name = req.sort == Sort::Name || (req.sort == Sort::Relevance && terms.is_empty());
     let filters = filters.to_vec();
+    let counts = req.counts;
     if by_name {
         let c = FacetCollector {
             inner: top.order_by_string_fast_field(schema::NAME_SORT, Order::Asc),
             filters,
             cache,
+            counts,
         };
         let (docs, total, counts) = searcher.search(query, &c)?;
         Ok((total, docs.into_iter().map(|d| d.1).collect(), counts))
@@ -117,6 +121,7 @@ fn run(
             inner: top.order_by_fast_field::<u64>(schema::UPDATED, Order::Desc),
             filters,
             cache,
+            counts,
         };
         let (docs, total, counts) = searcher.search(query, &c)?;
         Ok((total, docs.into_iter().map(|d| d.1).collect(), counts))
@@ -125,6 +130,7 @@ fn run(
             inner: top.order_by_score(),
             filters,
             cache,
+            counts,
         };
         let (docs, total, counts) = searcher.search(query, &c)?;
         Ok((total, docs.into_iter().map(|d| d.1).collect(), counts))
@@ -135,32 +141,18 @@ fn hit(
     searcher: &Searcher,
     f: &Fields,
     cards: &dyn CardSource,
-    facets: &FacetCache,
     addr: DocAddress,
     terms: &[QueryTerm],
     lang: &str,
 ) -> Result<Hit, Error> {
-    let card = cards.card(searcher, f, addr);
-    // Status and licence come from the facet values the query already read.
-    let table = facets.table(searcher.segment_reader(addr.segment_ord))?;
-    let value = |key: &str| {
-        FACET_KEYS
-            .iter()
-            .position(|k| *k == key)
-            .and_then(|i| table.first(i, addr.doc_id))
-            .unwrap_or_default()
-            .to_owned()
-    };
-    let status = value("status");
-    let license = value("license");
-    let card = card?;
+    let card = cards.card(searcher, f, addr)?;
     Ok(Hit {
         slug: card.slug,
         name: card.name,
         url: card.url,
         logo: card.logo,
         snippet_html: highlight(&card.short, terms, lang),
-        status,
-        license,
+        status: card.status,
+        license: card.license,
     })
 }

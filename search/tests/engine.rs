@@ -285,3 +285,71 @@ fn snippets_are_escaped_and_marked() {
     assert_eq!(decidim.logo.as_deref(), Some("/media/decidim/logo.svg"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn without_counts_the_same_hits_come_and_no_facet_column_is_read() {
+    let dir = tmp("nocounts");
+    build_index(&corpus(), &dir).unwrap();
+    let de = open_index(&dir.join("de")).unwrap();
+    let mut filtered = BTreeMap::new();
+    filtered.insert("category".to_owned(), vec!["collaboration".to_owned()]);
+    let requests = [
+        ("beteiligung", BTreeMap::new(), Sort::Relevance),
+        ("", filtered.clone(), Sort::Name),
+        ("n", BTreeMap::new(), Sort::Updated),
+        ("plattform kommunen", filtered, Sort::Relevance),
+    ];
+    for (q, filters, sort) in requests {
+        let with = SearchRequest {
+            q: q.into(),
+            lang: "de".into(),
+            filters: filters.clone(),
+            sort,
+            ..Default::default()
+        };
+        let without = SearchRequest {
+            counts: false,
+            ..with.clone()
+        };
+        let cache = FacetCache::default();
+        let hits_only = search_with(&de, &without, &StoredCards, &cache).unwrap();
+        // Only the columns of the facets filtered by were decoded.
+        let keys: Vec<&str> = filters.keys().map(String::as_str).collect();
+        assert_eq!(cache.decoded(), keys, "{q:?}");
+        let full = search(&de, &with).unwrap();
+        assert!(!full.hits.is_empty(), "{q:?}: no hits to compare");
+        assert_eq!(hits_only.hits, full.hits, "{q:?}");
+        assert_eq!(hits_only.total, full.total, "{q:?}");
+        assert!(hits_only.facets.is_empty(), "{q:?}: {:?}", hits_only.facets);
+        assert!(!full.facets.is_empty());
+        // The same cache then counts as if fresh.
+        assert_eq!(search_with(&de, &with, &StoredCards, &cache).unwrap(), full);
+        assert_eq!(cache.decoded().len(), allmende_search::FACET_KEYS.len());
+    }
+    // Status and licence on the hit come from the stored card, not from the columns.
+    let r = search_with(
+        &de,
+        &SearchRequest {
+            q: "nextcloud".into(),
+            lang: "de".into(),
+            counts: false,
+            ..Default::default()
+        },
+        &StoredCards,
+        &FacetCache::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        (r.hits[0].status.as_str(), r.hits[0].license.as_str()),
+        ("beta", "EUPL-1.2")
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_request_without_the_counts_flag_counts() {
+    let r: SearchRequest = serde_json::from_str(r#"{"q":"x","lang":"de"}"#).unwrap();
+    assert!(r.counts);
+    let r: SearchRequest = serde_json::from_str(r#"{"q":"x","counts":false}"#).unwrap();
+    assert!(!r.counts);
+}

@@ -116,6 +116,81 @@ test("an unmatched query says so", async () => {
   await page.context().close();
 });
 
+// Watches the live region and the hit list from the start of the page: how often the count
+// changes, whether the list is emptied again, and where the list sits when hits first appear.
+function watch(page) {
+  return page.addInitScript(() => {
+    const w = (window.__watch = { countRecords: 0, listRemovals: 0, listTop: null });
+    document.addEventListener("DOMContentLoaded", () => {
+      const count = document.getElementById("search-count");
+      const list = document.getElementById("search-results");
+      new MutationObserver((ms) => { w.countRecords += ms.length; }).observe(count, { childList: true, characterData: true, subtree: true });
+      new MutationObserver((ms) => {
+        for (const m of ms) w.listRemovals += m.removedNodes.length;
+        if (w.listTop === null && list.children.length) w.listTop = list.getBoundingClientRect().top;
+      }).observe(list, { childList: true });
+    });
+  });
+}
+
+/** Facet value → count as the page shows them ("Stabil (3)" with data-value "stable"). */
+async function shownCounts(page) {
+  return page.$$eval("#search-facets input[type=checkbox]", (boxes) => boxes.map((b) => {
+    const label = document.querySelector(`label[for="${b.id}"]`).textContent;
+    return [b.dataset.facet, b.dataset.value, Number(label.match(/\((\d+)\)$/)[1])];
+  }));
+}
+
+test("a cold shared link shows the hits first, then the right facet counts, announcing once", async () => {
+  const page = await newPage(env.browser);
+  await watch(page);
+  await page.goto(`${env.base}/de/search/?q=software`);
+  await answered(page, 1);
+  const s = await page.evaluate(() => ({ first: window.__search.first, hitsAt: window.__search.firstResultsAt, countsAt: window.__search.countsAt, hitsShown: window.__search.hitsShown, w: window.__watch }));
+  assert.equal(s.first.partial, true, "the hits did not come before the counts");
+  assert.equal(s.first.request.q, "software");
+  assert.ok(s.countsAt >= s.hitsAt, `counts at ${s.countsAt} ms, hits at ${s.hitsAt} ms`);
+  assert.equal(s.hitsShown, 1);
+  // The live region got its text once, the hit list was filled once and stayed in place.
+  assert.equal(s.w.countRecords, 1, "the result count changed more than once");
+  assert.equal(s.w.listRemovals, 0, "the hit list was rendered again");
+  const top = await page.evaluate(() => document.getElementById("search-results").getBoundingClientRect().top);
+  assert.equal(top, s.w.listTop, "the hit list moved when the counts came");
+  assert.equal(await page.getAttribute("#search-facets", "aria-busy"), null);
+  assert.equal(await page.$(".facets-counting"), null);
+  // The counts shown are those of the same query asked again (now in one step).
+  const again = await page.evaluate(() => window.__search.ask({ q: "software" }));
+  const want = [];
+  for (const [facet, values] of Object.entries(again.response.facets)) for (const [v, n] of values) want.push([facet, v, n]);
+  const shown = await shownCounts(page);
+  assert.ok(shown.length > 0, "no facet counts shown");
+  for (const row of shown) assert.ok(want.some((w) => w[0] === row[0] && w[1] === row[1] && w[2] === row[2]), `${row} not among ${JSON.stringify(want)}`);
+  assert.equal(Number((await page.textContent("#search-count")).match(/\d+/)[0]), again.response.total);
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test("a cold filtered link filters the hits before the counts arrive", async () => {
+  const page = await newPage(env.browser, { locale: "en-GB" });
+  await page.goto(`${env.base}/en/search/?q=software&status=stable`);
+  await answered(page, 1);
+  const first = await page.evaluate(() => window.__search.first);
+  assert.equal(first.partial, true);
+  assert.deepEqual(first.request.filters, { status: ["stable"] });
+  const all = await page.evaluate(() => window.__search.ask({ q: "software" }));
+  const stable = await page.evaluate(() => window.__search.ask({ q: "software", filters: { status: ["stable"] } }));
+  assert.ok(stable.response.total > 0 && stable.response.total < all.response.total, "the filter does not narrow the demo's results");
+  assert.ok(stable.response.hits.every((h) => h.status === "stable"));
+  const n = Number((await page.textContent("#search-count")).match(/\d+/)[0]);
+  assert.equal(n, stable.response.total);
+  assert.deepEqual((await hits(page)).map((h) => h.href), stable.response.hits.map((h) => h.url));
+  assert.ok(await page.isChecked('#search-facets input[data-facet="status"][data-value="stable"]'));
+  const label = await page.textContent(`label[for="${await page.getAttribute('#search-facets input[data-facet="status"][data-value="stable"]', "id")}"]`);
+  assert.match(label, new RegExp(`\\(${n}\\)$`));
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
 // Cold visits of shared links: a fresh browser context each (empty HTTP cache). Engine =
 // worker + wasm; index = root file + blocks and hit cards. Per-query data is the blocks and cards.
 const COLD = ["/de/search/?q=beteiligung", "/de/search/?q=Buergerbeteiligung", "/de/search/?q=videokonferens", "/en/search/?q=video", "/en/search/?q=d", "/de/search/?q=software&status=stable"];
@@ -134,15 +209,21 @@ test("cold queries: requests and bytes (printed), within budget", async () => {
     });
     await page.goto(`${env.base}${path}`);
     await answered(page, 1);
-    const stats = await page.evaluate(() => window.__search.last.stats);
+    // `first`: the query that showed the hits (without facet counts on a cold visit);
+    // `last`: the complete one (its rounds fetched the facet columns).
+    const { first, last } = await page.evaluate(() => ({ first: window.__search.first, last: window.__search.last }));
+    const stats = first.stats;
     await page.waitForTimeout(50);
     const kind = (p) => (/engine\..*\.wasm$|worker\..*\.js$/.test(p) ? "engine" : /root-/.test(p) ? "root" : "blocks");
     const sum = (k) => seen.filter((s) => kind(s.path) === k).reduce((a, s) => a + s.bytes, 0);
     const count = (k) => seen.filter((s) => kind(s.path) === k).length;
-    rows.push({ path, engine: sum("engine"), root: sum("root"), blockRequests: count("blocks"), blockBytes: sum("blocks"), rounds: stats.rounds, ms: Math.round(stats.ms) });
+    rows.push({ path, engine: sum("engine"), root: sum("root"), blockRequests: count("blocks"), blockBytes: sum("blocks"), hitsBytes: stats.bytes, rounds: stats.rounds, ms: Math.round(stats.ms), countsBytes: last.stats.bytes, countsRounds: last.stats.rounds });
     assert.equal(count("root"), 1);
     // The blocks every query reads come with the engine; then postings, then hit cards.
     assert.ok(stats.rounds <= 2, `${path}: ${stats.rounds} rounds of block fetches`);
+    assert.equal(first.partial, true, `${path}: a cold visit shows hits before counting facets`);
+    // Then one round for the facet columns.
+    assert.ok(last.stats.rounds <= 1, `${path}: ${last.stats.rounds} rounds for the facet counts`);
     assert.ok(sum("blocks") <= 96 * 1024, `${path}: ${sum("blocks")} bytes of blocks`);
     assert.deepEqual(page.problems, []);
     await page.context().close();

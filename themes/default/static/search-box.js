@@ -81,7 +81,8 @@ function enhance(form) {
     for (const [k, p] of pending) if (k < id) { p.resolve(null); pending.delete(k); }
     const m = await new Promise((resolve, reject) => {
       pending.set(id, { resolve, reject });
-      worker.postMessage({ type: "query", id, request: { q, lang, filters: {}, sort: "relevance", offset: 0, limit: LIMIT } });
+      // The list shows no facets: without counts the worker never fetches the facet columns.
+      worker.postMessage({ type: "query", id, request: { q, lang, filters: {}, sort: "relevance", offset: 0, limit: LIMIT, counts: false } });
     });
     return m && id === nextId ? { m, labels: c.labels } : null;
   }

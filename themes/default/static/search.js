@@ -19,7 +19,9 @@ const PAGE = 20;
 const SHOWN_VALUES = 8;
 
 // Shared with the browser tests and the benchmark: what the last query cost.
-const probe = (window.__search = { queries: 0, last: null, firstResultsAt: null, error: null });
+// `queries` counts complete answers (hits and facet counts), `hitsShown` the hit lists shown;
+// `firstResultsAt` is when the first hits were shown, `countsAt` when their facet counts were.
+const probe = (window.__search = { queries: 0, hitsShown: 0, last: null, first: null, firstResultsAt: null, countsAt: null, error: null });
 // The benchmark (bench/search/) times warm queries through the same worker.
 probe.ask = (request) => ask({ lang, filters: {}, sort: "relevance", offset: 0, limit: PAGE, ...request });
 
@@ -33,6 +35,8 @@ function engine() {
       const m = ev.data;
       const p = pending.get(m.id);
       if (!p) return;
+      // Hits before their facet counts: the complete answer follows with the same id.
+      if (m.type === "result" && m.partial) { p.partial?.(m); return; }
       pending.delete(m.id);
       if (m.type === "result") p.resolve(m); else p.reject(new Error(m.message));
     };
@@ -47,12 +51,14 @@ function engine() {
   }
   return worker;
 }
-function ask(request) {
+// Resolves with the complete answer; `partial` (optional) gets the hits first when the worker
+// answers in two steps.
+function ask(request, partial) {
   const id = ++nextId;
   // An older query the worker dropped (superseded) never answers: forget it.
   for (const [k, p] of pending) if (k < id) { p.resolve(null); pending.delete(k); }
   return new Promise((resolve, reject) => {
-    pending.set(id, { resolve, reject });
+    pending.set(id, { resolve, reject, partial });
     engine().postMessage({ type: "query", id, request });
   });
 }
@@ -174,6 +180,30 @@ function active() {
   return state.q.trim() !== "" || Object.keys(state.filters).length > 0;
 }
 
+// Facets while their counts are on the way: the box keeps its place and says so (visible
+// text only; the live region announced the result count already).
+function showCounting() {
+  const p = document.createElement("p");
+  p.className = "facets-counting";
+  p.textContent = (labels.search && labels.search.counting) || "…";
+  facetsBox.replaceChildren(p);
+  facetsBox.setAttribute("aria-busy", "true");
+  filtersBox.hidden = false;
+}
+
+function showHits(m, request, append) {
+  const r = m.response;
+  total = r.total;
+  shown = append ? shown.concat(r.hits) : r.hits;
+  renderHits(r.hits, append);
+  list.removeAttribute("aria-busy");
+  moreWrap.hidden = shown.length >= total;
+  count.textContent = total === 0 ? (labels.search && labels.search.none) || "0" : fmt(labels.search && labels.search.count, total);
+  probe.hitsShown += 1;
+  probe.first = { request, stats: m.stats, totals: m.totals };
+  if (probe.firstResultsAt === null) probe.firstResultsAt = performance.now();
+}
+
 let generation = 0;
 async function run(append = false) {
   const gen = ++generation;
@@ -185,30 +215,42 @@ async function run(append = false) {
     shown = [];
     return;
   }
-  const request = { q: state.q, lang, filters: state.filters, sort: state.sort, offset: append ? shown.length : 0, limit: PAGE };
+  // More of the same list needs no new counts.
+  const request = { q: state.q, lang, filters: state.filters, sort: state.sort, offset: append ? shown.length : 0, limit: PAGE, counts: !append };
   list.setAttribute("aria-busy", "true");
+  let hitsShown = false;
   let m;
   try {
-    m = await ask(request);
+    m = await ask(request, (partial) => {
+      if (gen !== generation) return;
+      hitsShown = true;
+      showHits(partial, request, append);
+      showCounting();
+    });
   } catch (e) {
     if (gen !== generation) return;
     probe.error = String(e.message || e);
-    count.textContent = (labels.search && labels.search.failed) || "";
-    list.removeAttribute("aria-busy");
+    const failed = (labels.search && labels.search.failed) || "";
+    if (hitsShown) {
+      // The hits stand; only the counts failed.
+      facetsBox.removeAttribute("aria-busy");
+      facetsBox.textContent = failed;
+    } else {
+      count.textContent = failed;
+      list.removeAttribute("aria-busy");
+    }
     return;
   }
   if (!m || gen !== generation) return;
-  const r = m.response;
-  total = r.total;
-  shown = append ? shown.concat(r.hits) : r.hits;
-  renderHits(r.hits, append);
-  if (!append) { lastFacets = r.facets; renderFacets(r.facets); }
-  list.removeAttribute("aria-busy");
-  moreWrap.hidden = shown.length >= total;
-  count.textContent = total === 0 ? (labels.search && labels.search.none) || "0" : fmt(labels.search && labels.search.count, total);
+  if (!hitsShown) showHits(m, request, append);
+  if (!append) {
+    lastFacets = m.response.facets;
+    facetsBox.removeAttribute("aria-busy");
+    renderFacets(m.response.facets);
+    if (probe.countsAt === null) probe.countsAt = performance.now();
+  }
   probe.queries += 1;
   probe.last = { request, stats: m.stats, totals: m.totals };
-  if (probe.firstResultsAt === null) probe.firstResultsAt = performance.now();
   list.dataset.queries = String(probe.queries);
 }
 

@@ -7,12 +7,19 @@
 // the query runs again (each attempt is a few milliseconds). Blocks stay in memory for the
 // page's lifetime and the HTTP cache keeps them longer (their names change with their bytes).
 //
+// Hits first, facet counts after: the facet columns (~30 KiB gzip at 10,000 entries) are
+// not fetched with the engine. A query that asks for counts (`request.counts`, default true)
+// while no counted query has run yet goes in two steps: without counts (it reads no facet
+// column but those it filters by), answered as a partial result the page shows at once; then
+// with counts, which fetches the facet columns once per visit. Later queries go in one step.
+//
 // Messages in:  {type: "init", engine, root, lang, module}  (module "page": the page compiles
 //               the engine, whose download its preload link started, and sends it as
 //               {type: "module", module}; anything else: the worker fetches it itself)
 //               {type: "module", module}   (a WebAssembly.Module, or null to fetch it here)
 //               {type: "query", id, request}   (request: allmende_search::SearchRequest)
-// Messages out: {type: "result", id, response, stats} | {type: "error", id, message}
+// Messages out: {type: "result", id, response, stats, partial} (partial: hits without facet
+//               counts, the complete result follows with the same id) | {type: "error", id, message}
 "use strict";
 
 const enc = new TextEncoder();
@@ -22,6 +29,9 @@ let engine = null; // the instance's exports
 let opened; // resolves `ready` once "init" came
 let ready = new Promise((resolve) => { opened = resolve; }); // the root file, once open
 let latest = 0;
+// True once a query with facet counts has run: the facet columns are decoded in the engine,
+// so counting costs no fetch any more.
+let countsReady = false;
 const bytesByName = new Map(); // block name → Promise<Uint8Array>
 const placed = []; // every need ({file, block, name} or {cards, name}) handed to the engine
 const totals = { requests: 0, bytes: 0 };
@@ -88,8 +98,8 @@ async function instantiate(root) {
   for (const need of placed) hand(need, await bytesByName.get(need.name));
 }
 
-// Starts fetching the blocks every query reads (the root's `eager` list: facet columns,
-// length norms, small term dictionaries) while the engine is still on its way.
+// Starts fetching the blocks every query reads (the root's `eager` list: length norms, small
+// term dictionaries) while the engine is still on its way.
 function fetchEager(root) {
   const len = new DataView(root.buffer, root.byteOffset).getUint32(4, true);
   const manifest = JSON.parse(dec.decode(root.subarray(8, 8 + len)));
@@ -195,9 +205,18 @@ self.onmessage = async (ev) => {
   }
   if (m.type === "query") {
     latest = m.id;
+    const counts = m.request.counts !== false;
     try {
+      if (counts && !countsReady) {
+        const hits = await run(m.id, { ...m.request, counts: false });
+        if (!hits) return;
+        self.postMessage({ type: "result", id: m.id, partial: true, ...hits, totals: { ...totals } });
+        // Superseded while the hits were on their way: the next query fetches the columns.
+        if (m.id !== latest) return;
+      }
       const out = await run(m.id, m.request);
-      if (out) self.postMessage({ type: "result", id: m.id, ...out, totals: { ...totals } });
+      if (out && counts) countsReady = true;
+      if (out) self.postMessage({ type: "result", id: m.id, partial: false, ...out, totals: { ...totals } });
     } catch (e) {
       self.postMessage({ type: "error", id: m.id, message: String(e && e.message || e) });
     }
