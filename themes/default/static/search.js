@@ -200,7 +200,7 @@ function showHits(m, request, append) {
   moreWrap.hidden = shown.length >= total;
   count.textContent = total === 0 ? (labels.search && labels.search.none) || "0" : fmt(labels.search && labels.search.count, total);
   probe.hitsShown += 1;
-  probe.first = { request, stats: m.stats, totals: m.totals };
+  probe.first = { request, partial: Boolean(m.partial), stats: m.stats, totals: m.totals };
   if (probe.firstResultsAt === null) probe.firstResultsAt = performance.now();
 }
 
