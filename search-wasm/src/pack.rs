@@ -32,6 +32,10 @@ pub const EAGER_TERMS_MAX: usize = 128 * 1024;
 /// shown small (measured in search-wasm/README.md).
 pub const CARDS_PER_FILE: usize = 2;
 
+/// Card files per group folder (see `root::CardFiles`): an edited card renames this many
+/// files, and the root names one group per this many files (10,000 entries: 20 names).
+pub const CARD_FILES_PER_GROUP: usize = 256;
+
 /// A read-only index in memory that notes every byte range read from it.
 #[derive(Debug, Clone)]
 pub struct RecordingDirectory {
@@ -211,23 +215,47 @@ impl RecordingDirectory {
             .chunks(CARDS_PER_FILE)
             .map(|c| serde_json::to_vec(c).expect("cards always serialise"))
             .collect();
-        let mut hasher = blake3::Hasher::new();
-        for f in &files {
-            hasher.update(&(f.len() as u64).to_le_bytes());
-            hasher.update(f);
-        }
-        let layout = CardFiles {
-            dir: format!("{prefix}c{}/", &hasher.finalize().to_hex()[..16]),
-            per_file: CARDS_PER_FILE,
-            docs: cards.len(),
-        };
-        let blobs = files
-            .into_iter()
-            .enumerate()
-            .map(|(n, f)| (layout.name(n), f))
-            .collect();
-        Ok((layout, blobs))
+        Ok(card_groups(
+            prefix,
+            files,
+            cards.len(),
+            CARD_FILES_PER_GROUP,
+        ))
     }
+}
+
+/// Names card files (`CARDS_PER_FILE` cards each, `docs` in all) in groups of
+/// `files_per_group`, each group's folder named by the hash of its files.
+fn card_groups(
+    prefix: &str,
+    files: Vec<Vec<u8>>,
+    docs: usize,
+    files_per_group: usize,
+) -> (CardFiles, BTreeMap<String, Vec<u8>>) {
+    let groups = files
+        .chunks(files_per_group)
+        .map(|group| {
+            let mut hasher = blake3::Hasher::new();
+            for f in group {
+                hasher.update(&(f.len() as u64).to_le_bytes());
+                hasher.update(f);
+            }
+            hasher.finalize().to_hex()[..16].to_owned()
+        })
+        .collect();
+    let layout = CardFiles {
+        prefix: format!("{prefix}c"),
+        groups,
+        files_per_group,
+        per_file: CARDS_PER_FILE,
+        docs,
+    };
+    let blobs = files
+        .into_iter()
+        .enumerate()
+        .map(|(n, f)| (layout.name(n).expect("every card file is in a group"), f))
+        .collect();
+    (layout, blobs)
 }
 
 /// Does what the browser does before any query reads data, so those reads (all small) go into
@@ -368,5 +396,40 @@ impl Directory for RecordingDirectory {
 
     fn watch(&self, _cb: WatchCallback) -> tantivy::Result<WatchHandle> {
         Ok(WatchHandle::empty())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(edited: Option<usize>) -> Vec<Vec<u8>> {
+        (0..5)
+            .map(|n| {
+                let mark = if Some(n) == edited { "edited" } else { "" };
+                format!("[card {n}{mark}]").into_bytes()
+            })
+            .collect()
+    }
+
+    /// An edited card renames the files of its own group only, so the other groups stay
+    /// cached wherever they are (CDN, browser) and an incremental build rewrites few files.
+    #[test]
+    fn an_edited_card_renames_only_its_group() {
+        let (before, old) = card_groups("de/", files(None), 10, 2);
+        let (after, new) = card_groups("de/", files(Some(3)), 10, 2);
+        assert_eq!(before.groups.len(), 3);
+        assert_eq!(
+            before.name(4).as_deref(),
+            Some(format!("de/c{}/4.bin", before.groups[2]).as_str())
+        );
+        assert_eq!(before.groups[0], after.groups[0]);
+        assert_ne!(before.groups[1], after.groups[1]);
+        assert_eq!(before.groups[2], after.groups[2]);
+        let renamed: Vec<&String> = new.keys().filter(|n| !old.contains_key(*n)).collect();
+        assert_eq!(renamed.len(), 2, "{renamed:?}");
+        assert!(renamed.iter().all(|n| n.contains(&after.groups[1])));
+        // Same cards, same names.
+        assert_eq!(card_groups("de/", files(None), 10, 2), (before, old));
     }
 }

@@ -29,24 +29,35 @@ pub struct Manifest {
     pub eager: Vec<[usize; 2]>,
 }
 
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 
 /// The hit cards of every document (`allmende_search::cards::Card`), `per_file` documents
-/// (in document order) per JSON file `<dir><n>.bin`. The folder name carries a hash of all
-/// cards, so each file is as immutable as a content-hashed block without the root listing
-/// one name per file.
+/// (in document order) per JSON file `<prefix><group>/<n>.bin`. Files come in groups of
+/// `files_per_group`, and a group's folder is named by a hash of its files: each file is as
+/// immutable as a content-hashed block without the root listing one name per file, and an
+/// edited entry renames only its own group's files (a CDN and the readers' caches keep the
+/// others).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CardFiles {
-    /// Relative to the root file's folder, ending in `/`.
-    pub dir: String,
+    /// Relative to the root file's folder.
+    pub prefix: String,
+    /// One hash per group, in order.
+    pub groups: Vec<String>,
+    pub files_per_group: usize,
     pub per_file: usize,
     pub docs: usize,
 }
 
 impl CardFiles {
-    /// Published name of card file `n`.
-    pub fn name(&self, n: usize) -> String {
-        format!("{}{n}.bin", self.dir)
+    /// Published name of card file `n` (`None` past the end).
+    pub fn name(&self, n: usize) -> Option<String> {
+        let group = self.groups.get(n / self.files_per_group.max(1))?;
+        Some(format!("{}{group}/{n}.bin", self.prefix))
+    }
+
+    /// Number of card files.
+    pub fn files(&self) -> usize {
+        self.docs.div_ceil(self.per_file.max(1))
     }
 
     /// Number of cards in file `n` (0 past the end).
@@ -124,8 +135,19 @@ pub fn decode(bytes: &[u8]) -> Result<(Manifest, usize), RootError> {
     }
     let data_start = 8 + json_len;
     let data_len = bytes.len() - data_start;
-    if manifest.cards.docs > 0 && manifest.cards.per_file == 0 {
-        return Err(RootError::Manifest("0 cards per file".into()));
+    let cards = &manifest.cards;
+    if cards.docs > 0 && (cards.per_file == 0 || cards.files_per_group == 0) {
+        return Err(RootError::Manifest(
+            "0 cards per file or files per group".into(),
+        ));
+    }
+    if cards.docs > 0 && cards.groups.len() != cards.files().div_ceil(cards.files_per_group) {
+        return Err(RootError::Manifest(format!(
+            "{} card groups for {} card files of {} per group",
+            cards.groups.len(),
+            cards.files(),
+            cards.files_per_group
+        )));
     }
     for f in &manifest.files {
         if !f.blocks.is_empty() && f.blocks.len() != f.len.div_ceil(manifest.block_size) {
@@ -184,7 +206,9 @@ mod tests {
                 data: 0,
             }],
             cards: CardFiles {
-                dir: "c/".into(),
+                prefix: "c".into(),
+                groups: vec!["g0".into(), "g1".into()],
+                files_per_group: 1,
                 per_file: 2,
                 docs: 3,
             },
@@ -199,7 +223,9 @@ mod tests {
         let (m, start) = decode(&bytes).unwrap();
         assert_eq!(&bytes[start..], b"hi");
         assert_eq!(m.files[0].blocks.len(), 3);
-        assert_eq!(m.cards.name(1), "c/1.bin");
+        assert_eq!(m.cards.name(0).as_deref(), Some("cg0/0.bin"));
+        assert_eq!(m.cards.name(1).as_deref(), Some("cg1/1.bin"));
+        assert_eq!(m.cards.name(2), None);
         assert_eq!(
             (m.cards.len_of(0), m.cards.len_of(1), m.cards.len_of(2)),
             (2, 1, 0)
@@ -228,6 +254,9 @@ mod tests {
         m.cards.per_file = 0;
         assert!(decode(&encode(&m, data)).is_err());
         m.cards.per_file = 2;
+        m.cards.groups.pop();
+        assert!(decode(&encode(&m, data)).is_err());
+        m.cards.groups.push("g1".into());
         m.eager.push([0, 3]);
         assert!(decode(&encode(&m, data)).is_err());
         m.eager.pop();

@@ -10,6 +10,7 @@
 //! every build.
 
 use crate::check::{self, Checked};
+use crate::mapped::Mapped;
 use publiccode::{Finding, PublicCode, Report};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -72,8 +73,9 @@ fn key_of(program: &[u8; 32], path: &Path, bytes: &[u8]) -> blake3::Hash {
 /// that cannot be read is an empty one; one that cannot be written is only a warning.
 pub fn validate_all(files: &[PathBuf], cache: &Path) -> Vec<Checked> {
     let program = crate::site::cache::program_identity();
-    let text = std::fs::read_to_string(cache)
-        .ok()
+    let mapped = Mapped::open(cache);
+    let text = mapped
+        .text()
         .filter(|t| t.lines().next() == Some(HEADER))
         .unwrap_or_default();
     // Key → line, without parsing the lines: only hits are parsed, each once, and their

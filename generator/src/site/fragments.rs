@@ -8,6 +8,7 @@
 //! piece can therefore never be used; a missing or damaged file only makes a build slower.
 
 use super::cache::{Fingerprint, Hasher};
+use crate::mapped::Mapped;
 use std::collections::HashMap;
 use std::io::{self, Write};
 use std::ops::{Deref, Range};
@@ -46,8 +47,8 @@ enum Used {
 pub struct Fragments {
     /// `None`: nothing is kept (tests, or no build cache).
     file: Option<PathBuf>,
-    /// The file as read; pieces are ranges of it, so keeping 70 MB of pieces copies nothing.
-    data: Vec<u8>,
+    /// The file as mapped; pieces are ranges of it, so keeping 70 MB of pieces copies nothing.
+    data: Mapped,
     old: HashMap<Fingerprint, Range<usize>>,
     /// The pieces this build used, by fingerprint: what the next build may keep.
     used: Mutex<Vec<(Fingerprint, Used)>>,
@@ -58,11 +59,12 @@ impl Fragments {
     /// The kept pieces of the output folder named `name` in the cache folder `dir`.
     pub fn open(dir: &Path, name: &str) -> Fragments {
         let file = dir.join(format!("{name}.{FILE}"));
-        let data = std::fs::read(&file)
-            .ok()
-            .filter(|bytes| bytes.starts_with(HEADER))
-            .unwrap_or_default();
-        let old = parse(&data);
+        let data = Mapped::open(&file);
+        let old = if data.starts_with(HEADER) {
+            parse(&data)
+        } else {
+            HashMap::new()
+        };
         Fragments {
             file: Some(file),
             data,
@@ -76,7 +78,7 @@ impl Fragments {
     pub fn none() -> Fragments {
         Fragments {
             file: None,
-            data: Vec::new(),
+            data: Mapped::default(),
             old: HashMap::new(),
             used: Mutex::new(Vec::new()),
             made: AtomicUsize::new(0),

@@ -71,31 +71,31 @@ pub struct Word {
 
 /// Splits `text` into runs of alphanumeric characters and folds each.
 pub fn words(text: &str, lang: &Lang) -> Vec<Word> {
-    let mut out = Vec::new();
-    let mut start = None;
-    let flush = |s: usize, e: usize, out: &mut Vec<Word>| {
-        if e - s <= MAX_WORD {
-            out.push(Word {
-                start: s,
-                end: e,
-                folded: fold::fold(&text[s..e], lang.folding),
-            });
-        }
-    };
-    for (i, c) in text.char_indices() {
-        match (c.is_alphanumeric(), start) {
-            (true, None) => start = Some(i),
-            (false, Some(s)) => {
-                flush(s, i, &mut out);
-                start = None;
+    spans(text)
+        .map(|(start, end)| Word {
+            start,
+            end,
+            folded: fold::fold(&text[start..end], lang.folding),
+        })
+        .collect()
+}
+
+/// The byte ranges of the runs of alphanumeric characters in `text` that are words (at most
+/// [`MAX_WORD`] bytes), unfolded.
+pub fn spans(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let mut chars = text.char_indices();
+    std::iter::from_fn(move || {
+        loop {
+            let start = chars.by_ref().find(|(_, c)| c.is_alphanumeric())?.0;
+            let end = chars
+                .by_ref()
+                .find(|(_, c)| !c.is_alphanumeric())
+                .map_or(text.len(), |(i, _)| i);
+            if end - start <= MAX_WORD {
+                return Some((start, end));
             }
-            _ => {}
         }
-    }
-    if let Some(s) = start {
-        flush(s, text.len(), &mut out);
-    }
-    out
+    })
 }
 
 /// Stems folded words with the Snowball stemmers (frostem, the crate tantivy's own stemmer

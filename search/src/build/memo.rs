@@ -8,13 +8,14 @@
 //! [`Dictionary::index_parts`], checked against a fresh analysis of every word).
 
 use crate::analysis::compound::Dictionary;
-use crate::analysis::{Lang, Stem, VecTokenStream, lexicon, words};
-use std::collections::HashMap;
+use crate::analysis::{Lang, Stem, VecTokenStream, fold, lexicon, spans};
+use foldhash::fast::RandomState;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use tantivy::tokenizer::{Token, Tokenizer};
 
 #[cfg(test)]
-use crate::analysis::Analyzer;
+use crate::analysis::{Analyzer, words};
 
 /// Same tokens as [`crate::analysis::Analyzer`], from a per-word memo; compound parts are
 /// [`Dictionary::index_parts`] (the split without derivations such as "steuer|ung").
@@ -23,8 +24,10 @@ pub struct MemoAnalyzer {
     lang: Lang,
     stem: Stem,
     dictionary: Option<Arc<Dictionary>>,
-    /// Folded word → its indexed terms (the stem, then the stems of its compound parts).
-    memo: HashMap<String, Vec<String>>,
+    /// Word as written → its indexed terms (the stem, then the stems of its compound
+    /// parts), `None` for a stop word. Keyed by the unfolded word: a repeated word then
+    /// costs one lookup, not a fold and an allocation each time.
+    memo: HashMap<Box<str>, Option<Box<[String]>>, RandomState>,
     tokens: Vec<Token>,
 }
 
@@ -35,37 +38,67 @@ impl MemoAnalyzer {
             lang,
             stem: Stem::new(&lang),
             dictionary: dictionary.filter(|_| lang.compounds),
-            memo: HashMap::new(),
+            memo: HashMap::default(),
             tokens: Vec::new(),
         }
     }
 
-    fn terms(&mut self, text: &str) -> Vec<Token> {
-        let mut out = Vec::new();
-        for (position, w) in words(text, &self.lang)
-            .into_iter()
-            .filter(|w| !self.lang.is_stopword(&w.folded))
-            .enumerate()
-        {
-            if !self.memo.contains_key(&w.folded) {
-                let mut terms = vec![self.stem.stem(&w.folded)];
-                if let Some(dict) = &self.dictionary {
-                    for part in dict.index_parts(&w.folded) {
-                        terms.push(self.stem.stem(&part));
-                    }
-                }
-                self.memo.insert(w.folded.clone(), terms);
-            }
-            for text in self.memo.get(&w.folded).into_iter().flatten() {
-                out.push(Token {
-                    offset_from: w.start,
-                    offset_to: w.end,
-                    position,
-                    text: text.clone(),
-                    position_length: 1,
-                });
+    /// The terms of a word as written (`None`: a stop word).
+    fn analyse(&mut self, word: &str) -> Option<Box<[String]>> {
+        let folded = fold::fold(word, self.lang.folding);
+        if self.lang.is_stopword(&folded) {
+            return None;
+        }
+        let mut terms = vec![self.stem.stem(&folded)];
+        if let Some(dict) = &self.dictionary {
+            for part in dict.index_parts(&folded) {
+                terms.push(self.stem.stem(&part));
             }
         }
+        Some(terms.into_boxed_slice())
+    }
+
+    /// Writes the tokens of `text` into `out`, reusing its tokens' strings.
+    fn fill(&mut self, text: &str, out: &mut Vec<Token>) {
+        let mut used = 0;
+        let mut position = 0;
+        for (start, end) in spans(text) {
+            let word = &text[start..end];
+            if !self.memo.contains_key(word) {
+                let terms = self.analyse(word);
+                self.memo.insert(word.into(), terms);
+            }
+            let Some(Some(terms)) = self.memo.get(word) else {
+                continue;
+            };
+            for term in terms.iter() {
+                if let Some(t) = out.get_mut(used) {
+                    t.text.clear();
+                    t.text.push_str(term);
+                    t.offset_from = start;
+                    t.offset_to = end;
+                    t.position = position;
+                    t.position_length = 1;
+                } else {
+                    out.push(Token {
+                        offset_from: start,
+                        offset_to: end,
+                        position,
+                        text: term.clone(),
+                        position_length: 1,
+                    });
+                }
+                used += 1;
+            }
+            position += 1;
+        }
+        out.truncate(used);
+    }
+
+    #[cfg(test)]
+    fn terms(&mut self, text: &str) -> Vec<Token> {
+        let mut out = Vec::new();
+        self.fill(text, &mut out);
         out
     }
 }
@@ -74,7 +107,9 @@ impl Tokenizer for MemoAnalyzer {
     type TokenStream<'a> = VecTokenStream<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream<'a> {
-        self.tokens = self.terms(text);
+        let mut tokens = std::mem::take(&mut self.tokens);
+        self.fill(text, &mut tokens);
+        self.tokens = tokens;
         VecTokenStream::new(&mut self.tokens)
     }
 }
@@ -89,13 +124,20 @@ pub fn dictionary<'a>(lang: &str, texts: impl Iterator<Item = &'a str>) -> Dicti
     for w in lexicon::words(lang) {
         dict.insert(w);
     }
-    let mut seen = std::collections::HashSet::new();
+    // Words as written, then folded: most repeats are caught before folding.
+    let mut written: HashSet<&str, RandomState> = HashSet::default();
+    let mut seen: HashSet<String, RandomState> = HashSet::default();
     for text in texts {
-        for w in words(text, &l) {
-            if !seen.contains(&w.folded) {
-                dict.insert(&w.folded);
-                dict.insert(&stem.stem(&w.folded));
-                seen.insert(w.folded);
+        for (start, end) in spans(text) {
+            let word = &text[start..end];
+            if !written.insert(word) {
+                continue;
+            }
+            let folded = fold::fold(word, l.folding);
+            if !seen.contains(&folded) {
+                dict.insert(&folded);
+                dict.insert(&stem.stem(&folded));
+                seen.insert(folded);
             }
         }
     }
