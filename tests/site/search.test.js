@@ -4,6 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { start, newPage } from "./lib/browser.js";
+import { axe, assertClean } from "./lib/axe.js";
 
 let env;
 before(async () => {
@@ -167,6 +168,33 @@ test("a cold shared link shows the hits first, then the right facet counts, anno
   for (const row of shown) assert.ok(want.some((w) => w[0] === row[0] && w[1] === row[1] && w[2] === row[2]), `${row} not among ${JSON.stringify(want)}`);
   assert.equal(Number((await page.textContent("#search-count")).match(/\d+/)[0]), again.response.total);
   assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test("while the counts are on their way the facets say so, accessibly, and the hits stand", async () => {
+  const page = await newPage(env.browser, { locale: "en-GB" });
+  // Index files asked for once the hits are shown (the facet columns) wait for the gate.
+  let open;
+  const gate = new Promise((resolve) => { open = resolve; });
+  let held = 0;
+  await page.context().route(/\/search\/.*\.bin$/, async (route) => {
+    const shown = await page.evaluate(() => window.__search?.hitsShown || 0).catch(() => 0);
+    if (shown >= 1) { held += 1; await gate; }
+    await route.continue().catch(() => {});
+  });
+  await page.goto(`${env.base}/en/search/?q=software`);
+  await page.waitForFunction(() => window.__search && (window.__search.hitsShown >= 1 || window.__search.error));
+  await page.waitForFunction(() => document.querySelector(".facets-counting"));
+  assert.equal(await page.textContent(".facets-counting"), "Counting filters …");
+  assert.equal(await page.getAttribute("#search-facets", "aria-busy"), "true");
+  assert.ok((await hits(page)).length > 0);
+  assertClean(await axe(page), "the search page while counting");
+  assert.equal(await page.evaluate(() => window.__search.queries), 0);
+  open();
+  await answered(page, 1);
+  assert.ok(held > 0, "no index file was asked for after the hits: the counts needed no fetch");
+  assert.equal(await page.$(".facets-counting"), null);
+  assert.ok((await shownCounts(page)).length > 0);
   await page.context().close();
 });
 
