@@ -171,6 +171,25 @@ test("a cold shared link shows the hits first, then the right facet counts, anno
   await page.context().close();
 });
 
+test("on a narrow screen the facets are folded above the hits, so the counts do not move them", async () => {
+  const page = await newPage(env.browser, { viewport: { width: 390, height: 800 } });
+  await watch(page);
+  await page.goto(`${env.base}/de/search/?q=software`);
+  await answered(page, 1);
+  const w = await page.evaluate(() => window.__watch);
+  const top = await page.evaluate(() => document.getElementById("search-results").getBoundingClientRect().top);
+  assert.equal(top, w.listTop, "the hit list moved when the counts came");
+  assert.equal(await page.evaluate(() => document.getElementById("search-facets-wrap").open), false);
+  assert.equal(await page.isVisible("#search-facets input[type=checkbox]"), false);
+  // Opened by keyboard, the facets are there with their counts.
+  await page.focus("#search-facets-wrap > summary");
+  await page.keyboard.press("Enter");
+  assert.ok(await page.isVisible("#search-facets input[type=checkbox]"));
+  assert.ok((await shownCounts(page)).length > 0);
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
 test("while the counts are on their way the facets say so, accessibly, and the hits stand", async () => {
   const page = await newPage(env.browser, { locale: "en-GB" });
   // Index files asked for once the hits are shown (the facet columns) wait for the gate.

@@ -9,6 +9,7 @@ const form = document.getElementById("search-form");
 const sortSelect = document.getElementById("search-sort");
 const filtersBox = document.getElementById("search-filters");
 const facetsBox = document.getElementById("search-facets");
+const facetsWrap = document.getElementById("search-facets-wrap");
 const moreWrap = document.getElementById("search-more-wrap");
 const moreButton = document.getElementById("search-more");
 const labels = JSON.parse(list.dataset.labels || "{}");
@@ -310,6 +311,13 @@ window.addEventListener("popstate", () => {
 });
 // Start the engine early when the reader is about to type.
 input.addEventListener("focus", () => engine(), { once: true });
+
+// Wide screens show the facets beside the hits; narrow ones fold them above the hits (the
+// reader opens them), so facets filled in after the hits never move the list.
+const wide = window.matchMedia("(min-width: 60rem)");
+const fitFacets = () => { if (facetsWrap) facetsWrap.open = wide.matches; };
+wide.addEventListener("change", fitFacets);
+fitFacets();
 
 syncControls();
 run();
