@@ -522,7 +522,6 @@ pub fn render_site(
             };
             // Converted once per language; minijinja values are shared, not copied, per page.
             let site_v = Mj::from_serialize(&site);
-            let cards_v: Vec<Mj> = cards.par_iter().map(Mj::from_serialize).collect();
             let card_hashes: Vec<Fingerprint> = cards
                 .par_iter()
                 .map(|c| {
@@ -531,7 +530,7 @@ pub fn render_site(
                     h.finish()
                 })
                 .collect();
-            let card_html = cards::CardHtml::new(&theme.env, &cards_v, Mj::from_serialize(t));
+            let card_html = cards::CardHtml::new(&theme.env, cards, Mj::from_serialize(t));
             let card_set = CardSet {
                 html: &card_html,
                 hashes: &card_hashes,
@@ -754,7 +753,7 @@ struct Listing<'a> {
 
 /// A language's cards with their template values and fingerprints, by catalogue index.
 struct CardSet<'a> {
-    html: &'a cards::CardHtml<'a>,
+    html: &'a cards::CardHtml<'a, Card>,
     hashes: &'a [Fingerprint],
 }
 
