@@ -773,6 +773,17 @@ fn paged(
     } = listing;
     let size = r.config.page_size;
     let pages = cards.len().div_ceil(size).max(1);
+    // What every page of the listing shares, hashed once: a page is then its number and
+    // the cards it shows (its title, links and pager follow from those and the listing).
+    let mut shared = Hasher::new(&site.salt);
+    shared
+        .str(template)
+        .str(base)
+        .str(title)
+        .str(&pages.to_string())
+        .str(&cards.len().to_string());
+    let hashed = shared.json(&extra);
+    let shared = shared.finish();
     (1..=pages).into_par_iter().try_for_each(|n| {
         let chunk: Vec<&Card> = cards
             .iter()
@@ -781,26 +792,25 @@ fn paged(
             .copied()
             .collect();
         let path = page_url(base, n);
-        let pagination = Pagination {
-            page: n,
-            pages,
-            prev: (n > 1).then(|| page_url(base, n - 1)),
-            next: (n < pages).then(|| page_url(base, n + 1)),
-            links: pager_links(base, n, pages),
-        };
-        let page_title = if n > 1 {
-            format!("{title} ({} {n}/{pages})", t_str(site.t, "ui", "page"))
-        } else {
-            title.to_owned()
-        };
-        let page = r.page(site, path.clone(), page_title, String::new());
-        let mut h = Hasher::new(&site.salt);
-        h.str(template).str(&cards.len().to_string());
+        let mut h = Hasher::new(&shared);
+        h.str(&n.to_string());
         for c in &chunk {
             h.bytes(&set.hashes[c.index]);
         }
-        let hashed = h.json(&page) && h.json(&pagination) && h.json(&extra);
         r.page_cached(&path, template, hashed.then(|| h.finish()), || {
+            let pagination = Pagination {
+                page: n,
+                pages,
+                prev: (n > 1).then(|| page_url(base, n - 1)),
+                next: (n < pages).then(|| page_url(base, n + 1)),
+                links: pager_links(base, n, pages),
+            };
+            let page_title = if n > 1 {
+                format!("{title} ({} {n}/{pages})", t_str(site.t, "ui", "page"))
+            } else {
+                title.to_owned()
+            };
+            let page = r.page(site, path.clone(), page_title, String::new());
             let entries: Vec<Mj> = chunk
                 .iter()
                 .map(|c| set.html.value(c.index, cards::Variant::ListH2Compare))
