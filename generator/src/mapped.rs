@@ -3,9 +3,9 @@
 //! kilobytes of each; mapped, the pages come from the page cache and nothing is copied
 //! into fresh (zeroed) memory.
 //!
-//! Mapping is sound here because no cache file is ever changed in place: every writer
-//! writes a new file beside it and renames it over the old one, so a mapping keeps the
-//! bytes it was made from.
+//! Mapping is sound here because no cache file's bytes are ever changed in place: a
+//! writer either writes a new file beside it and renames it over the old one, or appends
+//! (the export pieces), so a mapping keeps the bytes it was made from.
 
 use std::ops::Deref;
 use std::path::Path;
@@ -17,8 +17,9 @@ pub struct Mapped(Option<memmap2::Mmap>);
 impl Mapped {
     pub fn open(path: &Path) -> Mapped {
         let map = std::fs::File::open(path).ok().and_then(|file| {
-            // SAFETY: cache files are only ever replaced by rename, never written in place
-            // (see the module comment), so the mapped bytes do not change under us.
+            // SAFETY: cache files are only ever replaced by rename or appended to, never
+            // truncated or overwritten (see the module comment), so the mapped bytes do not
+            // change under us.
             unsafe { memmap2::Mmap::map(&file) }.ok()
         });
         Mapped(map)

@@ -360,3 +360,36 @@ fn a_damaged_root_is_reported() {
         .expect("must fail");
     assert!(e.to_string().contains("rebuild"), "{e}");
 }
+
+/// The browser's engine opens only u64, str and bytes columns (the patched
+/// `vendor/tantivy-columnar`, see its PATCHES.md): every fast column of the index must be
+/// one of those, or a search in the browser would fail where it passes natively.
+#[test]
+fn every_fast_column_has_a_type_the_browser_engine_opens() {
+    use allmende_search::tantivy::columnar::ColumnType;
+    let b = build("columns");
+    let reader = b.native.reader().unwrap();
+    let searcher = reader.searcher();
+    let mut seen = 0;
+    for segment in searcher.segment_readers() {
+        let fast = segment.fast_fields();
+        for (_, entry) in b.native.schema().fields() {
+            if !entry.is_fast() {
+                continue;
+            }
+            let field = entry.name();
+            for handle in fast.dynamic_column_handles(field).unwrap() {
+                seen += 1;
+                assert!(
+                    matches!(
+                        handle.column_type(),
+                        ColumnType::U64 | ColumnType::Str | ColumnType::Bytes
+                    ),
+                    "{field}: {:?} columns are left out of the browser engine",
+                    handle.column_type()
+                );
+            }
+        }
+    }
+    assert!(seen >= 10, "facet and sort columns: {seen}");
+}

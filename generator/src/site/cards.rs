@@ -40,37 +40,47 @@ impl Variant {
 /// Renders the `card` macro of `macros.html`, as the `cards` macro calls it.
 const TEMPLATE: &str = r#"{% import "macros.html" as m %}{{ m.card(e, t, heading, compare) }}"#;
 
-pub struct CardHtml<'a> {
+pub struct CardHtml<'a, C> {
     template: Option<minijinja::Template<'a, 'a>>,
-    /// The language's card values, by catalogue index.
-    values: &'a [Mj],
+    /// The language's cards, by catalogue index.
+    cards: &'a [C],
+    /// Their template values, made when a page that shows the card is rendered (an
+    /// incremental build renders few).
+    values: Vec<OnceLock<Mj>>,
     /// The language's translations, as the templates see them (`site.t`).
     t: Mj,
     rendered: [Vec<OnceLock<Option<Mj>>>; 2],
 }
 
-impl<'a> CardHtml<'a> {
-    pub fn new(env: &'a minijinja::Environment<'static>, values: &'a [Mj], t: Mj) -> Self {
+impl<'a, C: serde::Serialize> CardHtml<'a, C> {
+    pub fn new(env: &'a minijinja::Environment<'static>, cards: &'a [C], t: Mj) -> Self {
         // A theme without `macros.html` or its `card` macro simply gets no pre-rendered
         // cards: its own templates render them.
         let template = env.get_template("macros.html").ok().and_then(|_| {
             env.template_from_named_str("allmende-card.html", TEMPLATE)
                 .ok()
         });
-        let slots = || (0..values.len()).map(|_| OnceLock::new()).collect();
         CardHtml {
             template,
-            values,
+            cards,
+            values: slots(cards.len()),
             t,
-            rendered: [slots(), slots()],
+            rendered: [slots(cards.len()), slots(cards.len())],
         }
+    }
+
+    /// Card `i`'s template value.
+    fn plain(&self, i: usize) -> Mj {
+        self.values[i]
+            .get_or_init(|| Mj::from_serialize(&self.cards[i]))
+            .clone()
     }
 
     /// Card `i`'s template value with its HTML for `variant` added as
     /// `prerendered[variant]` (or without, when it could not be rendered: then the
     /// template's own call of the macro reports the error).
     pub fn value(&self, i: usize, variant: Variant) -> Mj {
-        let value = self.values[i].clone();
+        let value = self.plain(i);
         let Some(template) = &self.template else {
             return value;
         };
@@ -91,12 +101,16 @@ impl<'a> CardHtml<'a> {
     }
 }
 
+fn slots<T>(n: usize) -> Vec<OnceLock<T>> {
+    (0..n).map(|_| OnceLock::new()).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn card(slug: &str) -> Mj {
-        Mj::from_serialize(serde_json::json!({
+    fn card(slug: &str) -> serde_json::Value {
+        serde_json::json!({
             "slug": slug,
             "name": format!("Name <{slug}>"),
             "url": format!("/de/software/{slug}/"),
@@ -105,7 +119,7 @@ mod tests {
             "status": {"value": "stable", "label": "Stabil", "url": "/de/status/stable/"},
             "license": "EUPL-1.2",
             "software_type": "Eigenständig",
-        }))
+        })
     }
 
     #[test]
@@ -123,7 +137,7 @@ mod tests {
             )
             .unwrap();
         let plain = list
-            .render(context! { entries => values.clone(), t => t.clone() })
+            .render(context! { entries => Mj::from_serialize(&values), t => t.clone() })
             .unwrap();
         for variant in [Variant::ListH2Compare, Variant::PlainH3] {
             let v = html.value(1, variant);

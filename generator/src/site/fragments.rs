@@ -6,6 +6,13 @@
 //! A piece is found by a fingerprint of everything it is made from: the build's salt
 //! (program, theme, configuration), the kind of piece and the entry's own hash. A stale
 //! piece can therefore never be used; a missing or damaged file only makes a build slower.
+//!
+//! The file is a base (written whole beside it and renamed into place) followed by
+//! appended segments, one per build that made pieces: an edit of one entry appends its
+//! few kilobytes instead of writing 70 MB again. Each segment ends with its length and
+//! hash, so one cut short by a crash is ignored (with everything after it). When the
+//! pieces no build uses any more would make up more than half of the file, it is written
+//! whole again.
 
 use super::cache::{Fingerprint, Hasher};
 use crate::mapped::Mapped;
@@ -19,7 +26,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 const FILE: &str = "fragments";
 /// Start of the file; another one (another format) is ignored.
-const HEADER: &[u8] = b"allmende export fragments 1\n";
+const HEADER: &[u8] = b"allmende export fragments 2\n";
 
 /// One piece: kept (a part of the file read at the start) or made by this build.
 #[derive(Clone)]
@@ -50,6 +57,9 @@ pub struct Fragments {
     /// The file as mapped; pieces are ranges of it, so keeping 70 MB of pieces copies nothing.
     data: Mapped,
     old: HashMap<Fingerprint, Range<usize>>,
+    /// Where the file's sound part ends (all of it, unless a segment was cut short): new
+    /// segments may be appended only there.
+    end: usize,
     /// The pieces this build used, by fingerprint: what the next build may keep.
     used: Mutex<Vec<(Fingerprint, Used)>>,
     made: AtomicUsize,
@@ -60,15 +70,12 @@ impl Fragments {
     pub fn open(dir: &Path, name: &str) -> Fragments {
         let file = dir.join(format!("{name}.{FILE}"));
         let data = Mapped::open(&file);
-        let old = if data.starts_with(HEADER) {
-            parse(&data)
-        } else {
-            HashMap::new()
-        };
+        let (old, end) = parse(&data);
         Fragments {
             file: Some(file),
             data,
             old,
+            end,
             used: Mutex::new(Vec::new()),
             made: AtomicUsize::new(0),
         }
@@ -80,6 +87,7 @@ impl Fragments {
             file: None,
             data: Mapped::default(),
             old: HashMap::new(),
+            end: 0,
             used: Mutex::new(Vec::new()),
             made: AtomicUsize::new(0),
         }
@@ -111,7 +119,8 @@ impl Fragments {
         self.made.load(Ordering::Relaxed)
     }
 
-    /// Keeps this build's pieces for the next one, unless they are the ones it found.
+    /// Keeps this build's pieces for the next one: appends the ones it made, or writes
+    /// the file whole when most of it would be pieces no build uses any more.
     pub fn save(self) -> io::Result<()> {
         let Some(file) = self.file else {
             return Ok(());
@@ -119,38 +128,130 @@ impl Fragments {
         let mut used = self.used.into_inner().unwrap_or_default();
         used.sort_by_key(|u| u.0);
         used.dedup_by(|a, b| a.0 == b.0);
-        if self.made.load(Ordering::Relaxed) == 0 && used.len() == self.old.len() {
+        let made: Vec<(&Fingerprint, &[u8])> = used
+            .iter()
+            .filter_map(|(key, piece)| match piece {
+                Used::Made(b) => Some((key, &b[..])),
+                Used::Kept(_) => None,
+            })
+            .collect();
+        let record = |bytes: &[u8]| (RECORD_HEAD + bytes.len()) as u64;
+        let live: u64 = used
+            .iter()
+            .map(|(_, piece)| match piece {
+                Used::Kept(range) => record(&self.data[range.clone()]),
+                Used::Made(b) => record(b),
+            })
+            .sum();
+        let segment: u64 = made.iter().map(|(_, b)| record(b)).sum::<u64>() + SEGMENT_EXTRA;
+        let sound = self.end > 0 && self.end == self.data.len();
+        if sound && made.is_empty() && 2 * live >= self.end as u64 {
+            // Nothing new, and not mostly stale: the file stays as it is.
             return Ok(());
+        }
+        if sound && !made.is_empty() && 2 * live >= self.end as u64 + segment {
+            let mut records = Vec::with_capacity(segment as usize);
+            for (key, bytes) in &made {
+                put_record(&mut records, key, bytes);
+            }
+            // One write: appends of a whole segment do not interleave with anything.
+            let mut out = Vec::with_capacity(records.len() + SEGMENT_EXTRA as usize);
+            out.extend_from_slice(&(records.len() as u64).to_le_bytes());
+            out.extend_from_slice(&records);
+            out.extend_from_slice(blake3::hash(&records).as_bytes());
+            let mut f = std::fs::OpenOptions::new().append(true).open(&file)?;
+            return f.write_all(&out);
         }
         if let Some(dir) = file.parent() {
             std::fs::create_dir_all(dir)?;
         }
-        // Written beside and renamed, so a reader never sees half a file.
+        // Written beside and renamed, so a reader never sees half a base.
         let tmp = file.with_extension("tmp-fragments");
         let mut out = io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp)?);
         out.write_all(HEADER)?;
+        out.write_all(&(live).to_le_bytes())?;
+        let mut buf = Vec::new();
         for (key, piece) in &used {
             let bytes = match piece {
                 Used::Kept(range) => &self.data[range.clone()],
                 Used::Made(b) => b,
             };
-            out.write_all(key)?;
-            out.write_all(&(bytes.len() as u64).to_le_bytes())?;
-            out.write_all(bytes)?;
+            buf.clear();
+            put_record(&mut buf, key, bytes);
+            out.write_all(&buf)?;
         }
-        // Not synced: after a crash a cut-short file only loses the pieces after the cut.
+        // Not synced: after a crash a cut-short base only loses the pieces after the cut.
         out.flush()?;
         drop(out);
         std::fs::rename(&tmp, &file)
     }
 }
 
-/// Records of 32 bytes key, 8 bytes length (little endian) and the piece, after the
-/// header; a record cut short ends the file.
-fn parse(data: &[u8]) -> HashMap<Fingerprint, Range<usize>> {
+/// A record: 32 bytes key, 8 bytes length (little endian), the piece.
+const RECORD_HEAD: usize = 40;
+/// A segment's length before its records and its blake3 hash after them.
+const SEGMENT_EXTRA: u64 = 8 + 32;
+
+fn put_record(out: &mut Vec<u8>, key: &Fingerprint, bytes: &[u8]) {
+    out.extend_from_slice(key);
+    out.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+    out.extend_from_slice(bytes);
+}
+
+/// The pieces of a file: after the header the base's length and records, then segments
+/// (length, records, hash of the records). Returns the pieces and where the sound part
+/// ends; a cut-short base keeps the records before the cut, a damaged segment ends the
+/// file (0: nothing sound, the next save writes it whole).
+fn parse(data: &[u8]) -> (HashMap<Fingerprint, Range<usize>>, usize) {
     let mut out = HashMap::new();
-    let mut at = HEADER.len().min(data.len());
-    while let Some(record) = data.get(at..at + 40) {
+    if !data.starts_with(HEADER) {
+        return (out, 0);
+    }
+    let u64_at = |at: usize| -> Option<usize> {
+        let b: [u8; 8] = data.get(at..at.checked_add(8)?)?.try_into().ok()?;
+        usize::try_from(u64::from_le_bytes(b)).ok()
+    };
+    let Some(base_len) = u64_at(HEADER.len()) else {
+        return (out, 0);
+    };
+    let base_start = HEADER.len() + 8;
+    let base_end = base_start.saturating_add(base_len);
+    if records(data, base_start, base_end.min(data.len()), &mut out) != base_end {
+        // The base was cut short: keep what is whole, append nothing after it.
+        return (out, 0);
+    }
+    let mut at = base_end;
+    while at < data.len() {
+        let Some(len) = u64_at(at) else { break };
+        let start = at + 8;
+        let Some(end) = start.checked_add(len).filter(|e| e + 32 <= data.len()) else {
+            break;
+        };
+        if blake3::hash(&data[start..end]).as_bytes()[..] != data[end..end + 32] {
+            break;
+        }
+        let mut segment = HashMap::new();
+        if records(data, start, end, &mut segment) != end {
+            break;
+        }
+        out.extend(segment);
+        at = end + 32;
+    }
+    (out, at)
+}
+
+/// Adds the records between `start` and `end`; returns where the last whole one ends.
+fn records(
+    data: &[u8],
+    start: usize,
+    end: usize,
+    out: &mut HashMap<Fingerprint, Range<usize>>,
+) -> usize {
+    let mut at = start;
+    while let Some(record) = data
+        .get(at..at + RECORD_HEAD)
+        .filter(|_| at + RECORD_HEAD <= end)
+    {
         let mut key = [0u8; 32];
         key.copy_from_slice(&record[..32]);
         let mut len = [0u8; 8];
@@ -158,14 +259,14 @@ fn parse(data: &[u8]) -> HashMap<Fingerprint, Range<usize>> {
         let Ok(len) = usize::try_from(u64::from_le_bytes(len)) else {
             break;
         };
-        let start = at + 40;
-        let Some(end) = start.checked_add(len).filter(|&e| e <= data.len()) else {
+        let piece = at + RECORD_HEAD;
+        let Some(next) = piece.checked_add(len).filter(|&e| e <= end) else {
             break;
         };
-        out.insert(key, start..end);
-        at = end;
+        out.insert(key, piece..next);
+        at = next;
     }
-    out
+    at
 }
 
 /// Hands out the pieces of one build: keyed by the build's salt, the kind of piece and
@@ -243,6 +344,71 @@ mod tests {
         assert_eq!(third.old.len(), 2);
         std::fs::write(&file, b"something else").unwrap();
         assert!(Fragments::open(&dir, "public").old.is_empty());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// A build that makes few pieces appends them; a segment damaged on disk is ignored
+    /// and the next save writes the file whole; so does one that is mostly unused pieces.
+    #[test]
+    fn new_pieces_are_appended_and_the_file_is_rewritten_when_damaged_or_mostly_stale() {
+        let dir = std::env::temp_dir().join(format!("allmende-append-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let file = dir.join("public.fragments");
+        let build = |keys: &[u8]| {
+            let f = Fragments::open(&dir, "public");
+            for &k in keys {
+                assert_eq!(&*f.get([k; 32], || vec![k; 100]), &vec![k; 100][..]);
+            }
+            let made = f.made();
+            f.save().unwrap();
+            made
+        };
+        assert_eq!(build(&[1, 2, 3, 4, 5, 6, 7, 8]), 8);
+        let base = std::fs::metadata(&file).unwrap().len();
+        // One piece changed (8 -> 9): appended, the base untouched.
+        assert_eq!(build(&[1, 2, 3, 4, 5, 6, 7, 9]), 1);
+        let appended = std::fs::metadata(&file).unwrap().len();
+        assert_eq!(appended, base + 8 + 140 + 32);
+        let bytes = std::fs::read(&file).unwrap();
+        assert_eq!(
+            build(&[1, 2, 3, 4, 5, 6, 7, 9]),
+            0,
+            "all kept, base and segment"
+        );
+        assert_eq!(
+            std::fs::read(&file).unwrap(),
+            bytes,
+            "nothing made, nothing written"
+        );
+
+        // A flipped byte in the segment: its pieces are not trusted, the rest is.
+        let mut damaged = bytes.clone();
+        let n = damaged.len();
+        damaged[n - 40] ^= 1;
+        std::fs::write(&file, &damaged).unwrap();
+        let f = Fragments::open(&dir, "public");
+        assert_eq!(
+            (f.old.len(), f.end as u64),
+            (8, base),
+            "the base is sound, the segment not"
+        );
+        drop(f);
+        assert_eq!(build(&[1, 2, 3, 4, 5, 6, 7, 9]), 1, "9 made again");
+        let (old, end) = parse(&std::fs::read(&file).unwrap());
+        assert_eq!(
+            (old.len(), end as u64),
+            (8, std::fs::metadata(&file).unwrap().len())
+        );
+        assert_eq!(end as u64, base, "written whole: a base of 8 pieces again");
+
+        // Seven new pieces: appended (the stale ones are less than half the file)...
+        assert_eq!(build(&[11, 12, 13, 14, 15, 16, 17, 9]), 7);
+        assert_eq!(parse(&std::fs::read(&file).unwrap()).0.len(), 15);
+        // ...seven more, and the file would be mostly stale: written whole.
+        assert_eq!(build(&[21, 22, 23, 24, 25, 26, 27, 9]), 7);
+        let (old, end) = parse(&std::fs::read(&file).unwrap());
+        assert_eq!((old.len(), end as u64), (8, base));
+        assert!(!old.contains_key(&[11; 32]));
         let _ = std::fs::remove_dir_all(&dir);
     }
 

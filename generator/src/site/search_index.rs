@@ -6,7 +6,7 @@
 
 use super::facets::FACETS;
 use super::view::{Card, description};
-use crate::catalogue::Catalogue;
+use crate::catalogue::{Catalogue, Entry};
 use allmende_search::SearchDoc;
 use allmende_search_wasm::pack::RecordingDirectory;
 
@@ -29,7 +29,16 @@ pub struct Published {
 
 /// The documents of language `lang`: one per entry, in catalogue order.
 pub fn documents(cat: &Catalogue, cards: &[Card], lang: &str, default: &str) -> Vec<SearchDoc> {
-    let values = |key: &str, e: &crate::catalogue::Entry| -> Vec<String> {
+    cards
+        .iter()
+        .zip(&cat.entries)
+        .map(|(c, e)| document(e, c, lang, default))
+        .collect()
+}
+
+/// The document of entry `e` (whose card is `c`) in language `lang`.
+pub fn document(e: &Entry, c: &Card, lang: &str, default: &str) -> SearchDoc {
+    let values = |key: &str| -> Vec<String> {
         FACETS
             .iter()
             .find(|f| f.key == key)
@@ -37,32 +46,26 @@ pub fn documents(cat: &Catalogue, cards: &[Card], lang: &str, default: &str) -> 
             .unwrap_or_default()
     };
     let first = |v: Vec<String>| v.into_iter().next().unwrap_or_default();
-    cards
-        .iter()
-        .zip(&cat.entries)
-        .map(|(c, e)| {
-            let d = description(e, lang, default).map(|(_, d)| d);
-            SearchDoc {
-                slug: c.slug.clone(),
-                lang: lang.to_owned(),
-                name: c.name.clone(),
-                short_description: c.short.clone(),
-                features: d.map(|d| d.features.clone()).unwrap_or_default(),
-                long_description: d.map(|d| d.long_description.clone()).unwrap_or_default(),
-                logo: c.logo.clone(),
-                status: first(values("status", e)),
-                software_type: first(values("type", e)),
-                license: first(values("license", e)),
-                categories: values("category", e),
-                platforms: values("platform", e),
-                maintenance: first(values("maintenance", e)),
-                organisation: values("organisation", e).into_iter().next(),
-                audience: values("audience", e),
-                updated: c.updated.clone().or_else(|| c.release_date.clone()),
-                url: c.url.clone(),
-            }
-        })
-        .collect()
+    let d = description(e, lang, default).map(|(_, d)| d);
+    SearchDoc {
+        slug: c.slug.clone(),
+        lang: lang.to_owned(),
+        name: c.name.clone(),
+        short_description: c.short.clone(),
+        features: d.map(|d| d.features.clone()).unwrap_or_default(),
+        long_description: d.map(|d| d.long_description.clone()).unwrap_or_default(),
+        logo: c.logo.clone(),
+        status: first(values("status")),
+        software_type: first(values("type")),
+        license: first(values("license")),
+        categories: values("category"),
+        platforms: values("platform"),
+        maintenance: first(values("maintenance")),
+        organisation: values("organisation").into_iter().next(),
+        audience: values("audience"),
+        updated: c.updated.clone().or_else(|| c.release_date.clone()),
+        url: c.url.clone(),
+    }
 }
 
 /// Builds, warms and packs the index of `docs` (all of one language).

@@ -172,7 +172,7 @@ pub struct Prepared<'a> {
     /// Filled on first use: pages kept from the last build never need them.
     pub codes: &'a [std::sync::OnceLock<minijinja::Value>],
     /// Card values (with their rendered HTML, made on first use).
-    pub cards: &'a crate::site::cards::CardHtml<'a>,
+    pub cards: &'a crate::site::cards::CardHtml<'a, Card>,
     /// The site's default language, for descriptions missing in the page's language.
     pub default: &'a str,
     /// `site.toml` `edit_url`.
