@@ -69,13 +69,13 @@
 //! // The API for this is very similar to serde but a little bit
 //! // more specialised, giving you access to types like IP addresses, datetime, etc...
 //! impl DocumentDeserialize for MyCustomDocument {
-//!     fn deserialize<'de, D>(deserializer: D) -> Result<Self, DeserializeError>
+//!     fn deserialize<'de, D>(_deserializer: D) -> Result<Self, DeserializeError>
 //!     where D: DocumentDeserializer<'de>
 //!     {
-//!         // We're not going to implement the necessary logic for this example
-//!         // see the `Deserialization` section of implementing a custom document
-//!         // for more information on how this works.
-//!         unimplemented!()
+//!         // This example keeps its documents out of the doc store, so reading one back is
+//!         // an error; see the `Deserialization` section of implementing a custom document
+//!         // for how to read the fields.
+//!         Err(DeserializeError::custom("MyCustomDocument is not read back from the doc store"))
 //!     }
 //! }
 //!
