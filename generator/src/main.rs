@@ -11,7 +11,7 @@ use std::process::ExitCode;
 /// its arenas (`MADV_HUGEPAGE`), and a build touches its memory sparsely and briefly: the
 /// kernel then zeroed 2 MiB for many a small allocation. Measured with `perf` on a one-entry
 /// rebuild of 10,000 entries: page zeroing fell from 28-30 % to under 2 % of the samples,
-/// and the CPU time by about a quarter. Nothing else changes; a failure is ignored.
+/// and the CPU time by 10-25 %. Nothing else changes; a failure is ignored.
 fn no_transparent_huge_pages() {
     #[cfg(target_os = "linux")]
     // SAFETY: prctl with PR_SET_THP_DISABLE takes plain integers and touches no memory.

@@ -34,9 +34,7 @@ impl FacetColumn {
             _ => &[],
         }
     }
-}
 
-impl FacetColumn {
     fn read(segment: &SegmentReader, key: &str) -> tantivy::Result<FacetColumn> {
         let max_doc = segment.max_doc();
         let mut f = FacetColumn::default();

@@ -152,7 +152,7 @@ impl Fragments {
         if sound && !made.is_empty() && 2 * live >= self.end as u64 + segment {
             let mut records = Vec::with_capacity(segment as usize);
             for (key, bytes) in &made {
-                put_record(&mut records, key, bytes);
+                write_record(&mut records, key, bytes)?;
             }
             // One write: appends of a whole segment do not interleave with anything.
             let mut out = Vec::with_capacity(records.len() + SEGMENT_EXTRA as usize);
@@ -169,16 +169,13 @@ impl Fragments {
         let tmp = file.with_extension("tmp-fragments");
         let mut out = io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp)?);
         out.write_all(HEADER)?;
-        out.write_all(&(live).to_le_bytes())?;
-        let mut buf = Vec::new();
+        out.write_all(&live.to_le_bytes())?;
         for (key, piece) in &used {
             let bytes = match piece {
                 Used::Kept(range) => &self.data[range.clone()],
                 Used::Made(b) => b,
             };
-            buf.clear();
-            put_record(&mut buf, key, bytes);
-            out.write_all(&buf)?;
+            write_record(&mut out, key, bytes)?;
         }
         // Not synced: after a crash a cut-short base only loses the pieces after the cut.
         out.flush()?;
@@ -192,10 +189,10 @@ const RECORD_HEAD: usize = 40;
 /// A segment's length before its records and its blake3 hash after them.
 const SEGMENT_EXTRA: u64 = 8 + 32;
 
-fn put_record(out: &mut Vec<u8>, key: &Fingerprint, bytes: &[u8]) {
-    out.extend_from_slice(key);
-    out.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
-    out.extend_from_slice(bytes);
+fn write_record(out: &mut impl Write, key: &Fingerprint, bytes: &[u8]) -> io::Result<()> {
+    out.write_all(key)?;
+    out.write_all(&(bytes.len() as u64).to_le_bytes())?;
+    out.write_all(bytes)
 }
 
 /// The pieces of a file: after the header the base's length and records, then segments
