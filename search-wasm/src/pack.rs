@@ -13,11 +13,11 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 use tantivy::HasLen;
-use tantivy::schema::IndexRecordOption;
 use tantivy::directory::error::{DeleteError, LockError, OpenReadError, OpenWriteError};
 use tantivy::directory::{
     Directory, DirectoryLock, FileHandle, Lock, OwnedBytes, WatchCallback, WatchHandle, WritePtr,
 };
+use tantivy::schema::IndexRecordOption;
 
 /// Blocks of 8 KiB: small enough that a query's scattered reads fetch little it does not use,
 /// large enough that a term dictionary or a column is a few requests.
