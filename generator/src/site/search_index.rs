@@ -1,6 +1,7 @@
 //! The search index of one language as the browser reads it: `allmende_search::build_index`
 //! writes a tantivy index, `allmende_search_wasm::pack` cuts it into a small root file and
-//! content-hashed 8 KiB blocks, and both land under `/search/`. Every name is derived from
+//! content-hashed blocks (posting lists cut where lists start, the rest in 8 KiB), and both
+//! land under `/search/`. Every name is derived from
 //! the bytes, so the files are immutable and a CDN may cache them forever; the search page
 //! names its root file. The same catalogue gives the same bytes.
 
