@@ -1,10 +1,14 @@
 use std::fmt;
+#[cfg(not(target_arch = "wasm32"))]
 use std::ops::Bound;
 
 use super::term_weight::TermWeight;
 use crate::query::bm25::Bm25Weight;
+#[cfg(not(target_arch = "wasm32"))]
 use crate::query::range_query::is_type_valid_for_fastfield_range_query;
-use crate::query::{EnableScoring, Explanation, Query, RangeQuery, Weight};
+#[cfg(not(target_arch = "wasm32"))]
+use crate::query::RangeQuery;
+use crate::query::{EnableScoring, Explanation, Query, Weight};
 use crate::schema::IndexRecordOption;
 use crate::Term;
 
@@ -129,6 +133,24 @@ impl Query for TermQuery {
         //
         // Note: This is considerable slower since it requires to scan the entire fast field.
         // TODO: The range query would gain from having a single-value optimization
+        // Allmende: not on wasm32, whose reader only queries indexed fields; the range query's
+        // weights (for every fast-field type) would stay in the engine for nothing. There an
+        // unindexed field is the error `specialized_weight` returns. See PATCHES.md.
+        #[cfg(not(target_arch = "wasm32"))]
+        if let Some(range) = self.fast_field_fallback(&enable_scoring) {
+            return range.weight(enable_scoring);
+        }
+        Ok(Box::new(self.specialized_weight(enable_scoring)?))
+    }
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        visitor(&self.term, false);
+    }
+}
+
+impl TermQuery {
+    /// The range query this term query runs as on a field that is fast but not indexed.
+    #[cfg(not(target_arch = "wasm32"))]
+    fn fast_field_fallback(&self, enable_scoring: &EnableScoring<'_>) -> Option<RangeQuery> {
         let schema = enable_scoring.schema();
         let field_entry = schema.get_field_entry(self.term.field());
         if !field_entry.is_indexed()
@@ -136,16 +158,12 @@ impl Query for TermQuery {
             && is_type_valid_for_fastfield_range_query(self.term.typ())
             && !enable_scoring.is_scoring_enabled()
         {
-            let range_query = RangeQuery::new(
+            return Some(RangeQuery::new(
                 Bound::Included(self.term.clone()),
                 Bound::Included(self.term.clone()),
-            );
-            return range_query.weight(enable_scoring);
+            ));
         }
-        Ok(Box::new(self.specialized_weight(enable_scoring)?))
-    }
-    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
-        visitor(&self.term, false);
+        None
     }
 }
 
