@@ -1,14 +1,24 @@
 // Allmende's search against Pagefind on the same built site (not a test: prints figures).
 //
-//   node bench/search/bench.mjs SITE_DIR [--queries de|en|both] [--no-throttle]
+//   node bench/search/bench.mjs SITE_DIR [--queries de|en|both] [--no-throttle] [--http2] [--gzip]
 //
 // SITE_DIR is the output of `allmende build` (e.g. public/ or target/bench/cat/public).
 // Pagefind (npm `pagefind`, installed into bench/search/node_modules by `npm ci` there) indexes
 // the same entry pages (SITE_DIR/{de,en}/software/<slug>/index.html) into SITE_DIR/pagefind/.
-// Both are served by one node server on 127.0.0.1 with gzip, as a CDN would; every visit is a
-// fresh browser context (cold HTTP cache) in Debian's Chromium, optionally throttled through
-// CDP Network.emulateNetworkConditions (150 ms latency, 1.6 Mbit/s down, 750 kbit/s up).
+// Both are served by one node server on 127.0.0.1 over HTTP/1.1 (Chromium opens at most 6
+// connections per host, so many small requests queue), compressed as a CDN does: brotli
+// (quality 11) where the browser accepts it, else gzip -9; `--gzip` serves gzip only. Pagefind's
+// index files come gzipped already and are served as they are. Before the measured visits,
+// one unthrottled visit per query and peer lets the server compress what they fetch (a CDN
+// keeps compressed copies). `--http2` serves HTTPS with HTTP/2 instead (a certificate for
+// 127.0.0.1 made with Debian's `openssl`, which Chromium is told to accept); note that
+// Chromium's emulated throttling then lets one large response hold up the small ones.
+// Every visit is a fresh browser context (cold HTTP cache) in Debian's Chromium, optionally
+// throttled through CDP Network.emulateNetworkConditions (150 ms latency, 1.6 Mbit/s down,
+// 750 kbit/s up).
 import http from "node:http";
+import http2 from "node:http2";
+import os from "node:os";
 import fs from "node:fs";
 import path from "node:path";
 import zlib from "node:zlib";
@@ -21,24 +31,53 @@ const require = createRequire(path.join(HERE, "..", "..", "tests", "site", "pack
 const { chromium } = require("playwright-core");
 
 const args = process.argv.slice(2);
-const site = path.resolve(args.find((a) => !a.startsWith("--")) || "public");
+const site = path.resolve(args.find((a, i) => !a.startsWith("--") && args[i - 1] !== "--queries") || "public");
 const throttle = !args.includes("--no-throttle");
+const http1 = !args.includes("--http2");
+const brotli = !args.includes("--gzip");
 
 // 20 fixed queries: German, English, compounds, typos, one-letter prefixes.
-const QUERIES = [
+const ALL_QUERIES = [
   ["de", "Bürgerbeteiligung"], ["de", "Beteiligung"], ["de", "Buergerbeteiligung"], ["de", "Videokonferenz"],
   ["de", "Verwaltung"], ["de", "Ratsinformationssystem"], ["de", "Dokumentenmanagement"], ["de", "Karten Geodaten"],
   ["de", "Formular"], ["de", "Videokonferens"], ["de", "Verwaltnug"], ["de", "b"],
   ["en", "participation"], ["en", "video conferencing"], ["en", "document management"], ["en", "open data portal"],
   ["en", "citizen"], ["en", "partcipation"], ["en", "maps"], ["en", "v"],
 ];
+const which = args.includes("--queries") ? args[args.indexOf("--queries") + 1] : "both";
+const QUERIES = ALL_QUERIES.filter(([lang]) => which === "both" || which === lang);
 
 const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css", ".wasm": "application/wasm", ".json": "application/json", ".svg": "image/svg+xml", ".bin": "application/octet-stream" };
 const INCOMPRESSIBLE = new Set([".png", ".jpg", ".webp", ".gif", ".pf_fragment", ".pf_index", ".pf_meta", ".pf_filter"]);
-const gzCache = new Map();
+const packed = new Map();
+
+// A throwaway certificate for 127.0.0.1 (browsers speak HTTP/2 only over TLS).
+function certificate() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "allmende-bench-tls-"));
+  try {
+    execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+      "-keyout", path.join(dir, "key.pem"), "-out", path.join(dir, "cert.pem"), "-days", "2",
+      "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"], { stdio: ["ignore", "ignore", "inherit"] });
+    return { key: fs.readFileSync(path.join(dir, "key.pem")), cert: fs.readFileSync(path.join(dir, "cert.pem")) };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function encode(file, body, accepted) {
+  const coding = brotli && /\bbr\b/.test(accepted) ? "br" : /gzip/.test(accepted) ? "gzip" : null;
+  if (!coding) return [body, null];
+  const key = `${coding}:${file}`;
+  if (!packed.has(key)) {
+    packed.set(key, coding === "br"
+      ? zlib.brotliCompressSync(body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length } })
+      : zlib.gzipSync(body, { level: 9 }));
+  }
+  return [packed.get(key), coding];
+}
 
 function serve(root) {
-  const server = http.createServer((req, res) => {
+  const handler = (req, res) => {
     let p = decodeURIComponent(new URL(req.url, "http://x").pathname);
     let file = path.join(root, p);
     if (!file.startsWith(root)) { res.writeHead(403).end(); return; }
@@ -48,14 +87,17 @@ function serve(root) {
     const headers = { "content-type": TYPES[ext] || "application/octet-stream", "cache-control": "no-cache" };
     let body = fs.readFileSync(file);
     // Pagefind's files are gzipped already; everything else is compressed as a CDN would.
-    if (!INCOMPRESSIBLE.has(ext) && /gzip/.test(req.headers["accept-encoding"] || "")) {
-      if (!gzCache.has(file)) gzCache.set(file, zlib.gzipSync(body, { level: 9 }));
-      body = gzCache.get(file);
-      headers["content-encoding"] = "gzip";
+    if (!INCOMPRESSIBLE.has(ext)) {
+      const [packedBody, coding] = encode(file, body, req.headers["accept-encoding"] || "");
+      body = packedBody;
+      if (coding) headers["content-encoding"] = coding;
     }
-    res.writeHead(200, headers).end(body);
-  });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve({ server, url: `http://127.0.0.1:${server.address().port}` })));
+    res.writeHead(200, headers);
+    res.end(body);
+  };
+  const server = http1 ? http.createServer(handler) : http2.createSecureServer({ ...certificate(), allowHTTP1: true }, handler);
+  const scheme = http1 ? "http" : "https";
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve({ server, url: `${scheme}://127.0.0.1:${server.address().port}` })));
 }
 
 function du(dir, filter = () => true) {
@@ -77,15 +119,16 @@ function pagefind() {
   const t = Date.now();
   execFileSync(bin, ["--site", site, "--glob", "{de,en}/software/*/index.html", "--output-subdir", "pagefind"], { stdio: ["ignore", "ignore", "inherit"] });
   const ms = Date.now() - t;
-  // A minimal search page: the same work as ours for first results (search, then the data
-  // of the first 10 hits, whose fragments hold title and excerpt).
-  fs.writeFileSync(path.join(site, "pagefind-search.html"), `<!doctype html><html lang="de"><meta charset="utf-8"><title>Pagefind</title><ul id="r"></ul>
+  // A minimal search page per language (Pagefind picks the index of the page's `lang`): the
+  // same work as ours for first results (search, then the data of the first 10 hits, whose
+  // fragments hold title and excerpt).
+  for (const lang of ["de", "en"]) {
+    fs.writeFileSync(path.join(site, `pagefind-search-${lang}.html`), `<!doctype html><html lang="${lang}"><meta charset="utf-8"><title>Pagefind</title><ul id="r"></ul>
 <script type="module">
 window.__pf = { firstResultsAt: null, error: null };
 const q = new URL(location.href).searchParams.get("q") || "";
 try {
   const pf = await import("/pagefind/pagefind.js");
-  const lang = new URL(location.href).searchParams.get("lang") || "de";
   const s = await pf.search(q);
   const data = await Promise.all(s.results.slice(0, 10).map((r) => r.data()));
   document.getElementById("r").innerHTML = data.map((d) => "<li><a href='" + d.url + "'>" + (d.meta.title || d.url) + "</a> " + d.excerpt + "</li>").join("");
@@ -94,20 +137,21 @@ try {
   window.__pf.search = async (q) => { const t = performance.now(); const r = await pf.search(q); await Promise.all(r.results.slice(0, 10).map((x) => x.data())); return performance.now() - t; };
 } catch (e) { window.__pf.error = String(e); }
 </script></html>`);
+  }
   return ms;
 }
 
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--ignore-certificate-errors", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
 // `ready`: the first results are shown (for Allmende: the hits, whose facet counts may follow);
 // `complete` (optional): the facet counts are shown too.
-async function visit(browser, base, url, ready, classify, complete) {
-  const context = await browser.newContext();
+async function visit(browser, base, url, ready, classify, complete, throttled = throttle) {
+  const context = await browser.newContext({ ignoreHTTPSErrors: true });
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await cdp.send("Network.enable");
   await cdp.send("Network.setCacheDisabled", { cacheDisabled: false });
-  if (throttle) {
+  if (throttled) {
     await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 150, downloadThroughput: 1.6e6 / 8, uploadThroughput: 750e3 / 8 });
   }
   const sizes = { engine: [0, 0], data: [0, 0], page: [0, 0] };
@@ -146,14 +190,15 @@ const kb = (b) => (b / 1024).toFixed(1);
 
 async function main() {
   if (!fs.existsSync(path.join(site, "search"))) throw new Error(`${site}/search missing: build the site with allmende build first`);
-  console.log(`site: ${site}  throttled: ${throttle ? "150 ms latency, 1.6 Mbit/s" : "no"}`);
+  console.log(`site: ${site}  throttled: ${throttle ? "150 ms latency, 1.6 Mbit/s" : "no"}  served: ${http1 ? "HTTP/1.1" : "HTTPS, HTTP/2"}, ${brotli ? "brotli/gzip" : "gzip"}`);
   const pfMs = pagefind();
   const ours = du(path.join(site, "search"));
   const pf = du(path.join(site, "pagefind"));
   const engineFiles = fs.readdirSync(path.join(site, "assets", "search")).map((f) => path.join(site, "assets", "search", f));
   const gz = (f) => zlib.gzipSync(fs.readFileSync(f), { level: 9 }).length;
+  const br = (f) => zlib.brotliCompressSync(fs.readFileSync(f), { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
   console.log(`index: allmende ${ours.files} files ${kb(ours.bytes)} KiB | pagefind ${pf.files} files ${kb(pf.bytes)} KiB (indexing took ${pfMs} ms)`);
-  console.log(`engine (gzip -9): allmende ${engineFiles.map((f) => `${path.basename(f)} ${kb(gz(f))} KiB`).join(", ")}`);
+  console.log(`engine (gzip -9 / brotli 11): allmende ${engineFiles.map((f) => `${path.basename(f)} ${kb(gz(f))}/${kb(br(f))} KiB`).join(", ")}`);
 
   const { server, url: base } = await serve(site);
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || "/usr/bin/chromium", args: ARGS });
@@ -161,17 +206,26 @@ async function main() {
   const pfClass = (u) => (/pagefind\.js|\.wasm|pagefind-entry|pagefind-highlight/.test(u) ? "engine" : /\/pagefind\//.test(u) ? "data" : "page");
   const rows = [];
   const warmOurs = [], warmPf = [], coldCompute = [];
+  const oursReady = () => window.__search && (window.__search.firstResultsAt !== null || window.__search.error);
+  const oursComplete = () => window.__search.countsAt !== null || window.__search.error;
+  const pfReady = () => window.__pf && (window.__pf.firstResultsAt !== null || window.__pf.error);
   for (const [lang, q] of QUERIES) {
     const enc = encodeURIComponent(q);
-    const a = await visit(browser, base, `/${lang}/search/?q=${enc}`, () => window.__search && (window.__search.firstResultsAt !== null || window.__search.error), ourClass,
-      () => window.__search.countsAt !== null || window.__search.error);
+    for (const v of [
+      await visit(browser, base, `/${lang}/search/?q=${enc}`, oursReady, ourClass, oursComplete, false),
+      await visit(browser, base, `/pagefind-search-${lang}.html?q=${enc}`, pfReady, pfClass, null, false),
+    ]) await v.context.close();
+  }
+  for (const [lang, q] of QUERIES) {
+    const enc = encodeURIComponent(q);
+    const a = await visit(browser, base, `/${lang}/search/?q=${enc}`, oursReady, ourClass, oursComplete);
     if (a.stats) coldCompute.push(a.stats.computeMs);
     for (let i = 0; i < 5; i += 1) {
       const t = await a.page.evaluate(async (qq) => { const m = await window.__search.ask({ q: qq }); return m.stats.computeMs; }, q);
       warmOurs.push(t);
     }
     await a.context.close();
-    const b = await visit(browser, base, `/pagefind-search.html?q=${enc}&lang=${lang}`, () => window.__pf && (window.__pf.firstResultsAt !== null || window.__pf.error), pfClass);
+    const b = await visit(browser, base, `/pagefind-search-${lang}.html?q=${enc}`, pfReady, pfClass);
     for (let i = 0; i < 5 && !b.error; i += 1) warmPf.push(await b.page.evaluate((qq) => window.__pf.search(qq), q));
     await b.context.close();
     const facetData = [a.sizes.data[0] - a.atHits.data[0], a.sizes.data[1] - a.atHits.data[1]];

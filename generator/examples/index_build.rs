@@ -14,7 +14,8 @@ fn main() -> Result<(), String> {
         .ok_or("usage: index_build CONTENT_DIR")?;
     let (cat, _) =
         allmende::catalogue::load(std::path::Path::new(&dir)).map_err(|e| e.to_string())?;
-    // Card labels (translated status names) are not indexed.
+    // Without the theme's translations labels fall back to their keys (a category's key has
+    // about the words of its name, so indexing costs about the same).
     let labels = serde_json::Value::Null;
     for lang in ["de", "en"] {
         let cards: Vec<_> = cat
@@ -23,7 +24,7 @@ fn main() -> Result<(), String> {
             .enumerate()
             .map(|(i, e)| allmende::site::view::card(i, e, lang, "de", &labels))
             .collect();
-        let docs = search_index::documents(&cat, &cards, lang, "de");
+        let docs = search_index::documents(&cat, &cards, lang, "de", &labels);
         let mut times: Vec<Duration> = Vec::new();
         let mut files = 0;
         for _ in 0..5 {

@@ -1,8 +1,8 @@
 //! What a cold query fetches, natively and without a browser: for each of the benchmark's 20
 //! queries (bench/search/bench.mjs) a fresh engine opens a built site's root file and runs
 //! the worker's fetch-and-retry loop over the published blocks, as the worker does on a cold
-//! visit: first the hits without facet counts, then the same query with counts (which fetches
-//! the facet columns, once per visit). Prints per query, for each of the two, the round trips
+//! visit: first the first hits without facet counts, then the page of hits with counts (which
+//! fetches the facet columns, once per visit, and the rest of the page's cards). Prints per query, for each of the two, the round trips
 //! (after the root file), the blocks, their bytes raw and gzip -9 (each block compressed
 //! alone, as a CDN serves it), and which index files the bytes come from.
 //!
@@ -43,6 +43,8 @@ pub const QUERIES: [(&str, &str); 20] = [
 
 /// The search page's page size (themes/default/static/search.js `PAGE`).
 pub const PAGE: usize = 20;
+/// Hits the worker asks for ahead of the rest on a cold visit (search/worker.js `FIRST_HITS`).
+pub const FIRST_HITS: usize = 6;
 
 fn gzip(bytes: &[u8]) -> usize {
     let mut e = GzEncoder::new(Vec::new(), Compression::best());
@@ -139,6 +141,7 @@ fn main() -> Result<(), String> {
             // As the worker on a cold visit: the hits without counts, then the counts.
             let hits_only = SearchRequest {
                 counts: false,
+                limit: FIRST_HITS,
                 ..request.clone()
             };
             let (total, rounds) = replay(&engine, &search, &hits_only, &mut got, q)?;
@@ -207,10 +210,27 @@ fn replay(
     loop {
         match engine.attempt(request).map_err(|e| e.to_string())? {
             Outcome::Done(r) => return Ok((r.total, rounds)),
-            Outcome::Need(ids) => {
+            Outcome::Need(mut ids) => {
                 rounds += 1;
                 if rounds > 8 {
                     return Err(format!("{q}: more than 8 rounds"));
+                }
+                // As the worker: counting stops at the first missing facet column, so the same
+                // query without counts names the hits' cards for this round too.
+                if request.counts {
+                    let hits_only = SearchRequest {
+                        counts: false,
+                        ..request.clone()
+                    };
+                    if let Outcome::Need(more) =
+                        engine.attempt(&hits_only).map_err(|e| e.to_string())?
+                    {
+                        for id in more {
+                            if !ids.contains(&id) {
+                                ids.push(id);
+                            }
+                        }
+                    }
                 }
                 got.fetch(engine, search, ids)?;
             }

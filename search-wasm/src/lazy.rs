@@ -125,9 +125,7 @@ impl LazyDirectory {
 
     fn block_len(&self, (file, block): BlockId) -> Option<usize> {
         let f = self.shared.manifest.files.get(file)?;
-        let bs = self.shared.manifest.block_size;
-        let start = block.checked_mul(bs)?;
-        (start < f.len && !f.blocks.is_empty()).then(|| bs.min(f.len - start))
+        f.block_range(block).map(|r| r.len())
     }
 
     fn file_index(&self, path: &Path) -> Result<usize, OpenReadError> {
@@ -170,9 +168,10 @@ impl LazyDirectory {
                 s.manifest.files[file].path
             )));
         }
-        let bs = s.manifest.block_size;
-        let first = range.start / bs;
-        let last = (range.end - 1) / bs;
+        let entry = &s.manifest.files[file];
+        let first = entry.block_of(range.start);
+        let last = entry.block_of(range.end - 1);
+        let base_of = |b: usize| entry.block_range(b).map_or(0, |r| r.start);
         let mut state = s.state.lock().unwrap_or_else(PoisonError::into_inner);
         let absent: Vec<BlockId> = (first..=last)
             .map(|b| (file, b))
@@ -186,12 +185,12 @@ impl LazyDirectory {
             ));
         }
         if first == last {
-            let base = first * bs;
+            let base = base_of(first);
             return Ok(state.blocks[&(file, first)].slice(range.start - base..range.end - base));
         }
         let mut out = Vec::with_capacity(range.len());
         for b in first..=last {
-            let base = b * bs;
+            let base = base_of(b);
             let block = state.blocks[&(file, b)].as_slice();
             let from = range.start.max(base) - base;
             let to = range.end.min(base + block.len()) - base;

@@ -17,10 +17,17 @@ use tantivy::directory::error::{DeleteError, LockError, OpenReadError, OpenWrite
 use tantivy::directory::{
     Directory, DirectoryLock, FileHandle, Lock, OwnedBytes, WatchCallback, WatchHandle, WritePtr,
 };
+use tantivy::schema::IndexRecordOption;
 
 /// Blocks of 8 KiB: small enough that a query's scattered reads fetch little it does not use,
-/// large enough that a posting list or a stored-document block is one or two requests.
+/// large enough that a term dictionary or a column is a few requests.
 pub const BLOCK_SIZE: usize = 8 * 1024;
+
+/// The posting lists (`.idx`) are cut into blocks where lists start, neighbouring lists
+/// together up to this size; a longer list is a block of its own. A query reads a few whole
+/// lists scattered over the file: with 8 KiB blocks most of its bytes were neighbouring lists
+/// it does not read, and a list cut in two cost two requests (search-wasm/README.md).
+pub const POSTINGS_BLOCK_TARGET: usize = 2 * 1024;
 
 /// Term dictionaries up to this size (all text fields of one language together) are fetched
 /// whole as soon as the root file is there: a query then waits for its postings and cards
@@ -95,6 +102,7 @@ impl RecordingDirectory {
     pub fn pack(&self, prefix: &str) -> tantivy::Result<Packed> {
         let (card_files, card_blobs) = self.cards(prefix)?;
         let eager_reads = self.eager_reads()?;
+        let postings = self.posting_lists()?;
         let reads = self.reads.lock().unwrap_or_else(PoisonError::into_inner);
         let mut eager = Vec::new();
         let mut files = Vec::new();
@@ -102,27 +110,40 @@ impl RecordingDirectory {
         let mut hot = Vec::new();
         let mut data = Vec::new();
         for (i, (path, bytes)) in self.files.iter().enumerate() {
-            let mut names = Vec::new();
             let published = !path.to_string_lossy().ends_with(".store");
-            for chunk in bytes.as_slice().chunks(BLOCK_SIZE).filter(|_| published) {
-                let name = format!("{prefix}{}.bin", &blake3::hash(chunk).to_hex()[..16]);
-                blocks.entry(name.clone()).or_insert_with(|| chunk.to_vec());
-                names.push(name);
-            }
+            let mut entry = FileEntry {
+                path: path.to_string_lossy().into_owned(),
+                len: bytes.len(),
+                block_size: BLOCK_SIZE,
+                starts: Vec::new(),
+                blocks: Vec::new(),
+            };
             if published {
+                let count = match postings.get(path) {
+                    Some(lists) => {
+                        entry.starts = cut_starts(bytes.len(), lists, POSTINGS_BLOCK_TARGET);
+                        entry.starts.len()
+                    }
+                    None => bytes.len().div_ceil(BLOCK_SIZE),
+                };
+                // Give the entry its block count so it can name each block's bytes.
+                entry.blocks = vec![String::new(); count];
+                for b in 0..count {
+                    let range = entry.block_range(b).expect("b < block count");
+                    let chunk = &bytes.as_slice()[range];
+                    let name = format!("{prefix}{}.bin", &blake3::hash(chunk).to_hex()[..16]);
+                    blocks.entry(name.clone()).or_insert_with(|| chunk.to_vec());
+                    entry.blocks[b] = name;
+                }
                 let mut touched = BTreeSet::new();
                 for r in eager_reads.get(path).map(Vec::as_slice).unwrap_or(&[]) {
                     if !r.is_empty() {
-                        touched.extend(r.start / BLOCK_SIZE..=(r.end - 1) / BLOCK_SIZE);
+                        touched.extend(entry.block_of(r.start)..=entry.block_of(r.end - 1));
                     }
                 }
                 eager.extend(touched.into_iter().map(|b| [i, b]));
             }
-            files.push(FileEntry {
-                path: path.to_string_lossy().into_owned(),
-                len: bytes.len(),
-                blocks: names,
-            });
+            files.push(entry);
             for r in merge(reads.get(path).map(Vec::as_slice).unwrap_or(&[])) {
                 hot.push(HotRange {
                     file: i,
@@ -135,7 +156,6 @@ impl RecordingDirectory {
         }
         let manifest = Manifest {
             version: root::VERSION,
-            block_size: BLOCK_SIZE,
             files,
             hot,
             cards: card_files,
@@ -146,6 +166,46 @@ impl RecordingDirectory {
             root: root::encode(&manifest, &data),
             blocks,
         })
+    }
+
+    /// Where each posting list lies, per `.idx` file (sorted): read on a copy of this
+    /// directory, every term of every text field, as a query would read it.
+    fn posting_lists(&self) -> tantivy::Result<BTreeMap<PathBuf, Vec<Range<usize>>>> {
+        let quiet = RecordingDirectory {
+            files: self.files.clone(),
+            reads: Arc::default(),
+        };
+        let index = tantivy::Index::open(quiet.clone())?;
+        let schema = index.schema();
+        let reader: tantivy::IndexReader = index
+            .reader_builder()
+            .reload_policy(tantivy::ReloadPolicy::Manual)
+            .try_into()?;
+        let searcher = reader.searcher();
+        let mut inverted = Vec::new();
+        for segment in searcher.segment_readers() {
+            for (name, _) in allmende_search::schema::TEXT_FIELDS {
+                inverted.push(segment.inverted_index(schema.get_field(name)?)?);
+            }
+        }
+        // Opening reads (dictionary indexes, footers) are no posting lists.
+        quiet
+            .reads
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
+        for inv in &inverted {
+            let mut terms = inv.terms().stream()?;
+            while terms.advance() {
+                inv.read_block_postings_from_terminfo(terms.value(), IndexRecordOption::Basic)?;
+            }
+        }
+        let reads = quiet.reads.lock().unwrap_or_else(PoisonError::into_inner);
+        Ok(reads
+            .iter()
+            .filter(|(path, _)| path.extension().is_some_and(|e| e == "idx"))
+            .map(|(path, ranges)| (path.clone(), merge_lists(ranges)))
+            .collect())
     }
 
     /// What every query reads whatever its words: the length norms, and each term
@@ -292,6 +352,32 @@ pub struct Packed {
     pub blocks: BTreeMap<String, Vec<u8>>,
 }
 
+/// The posting lists read, sorted, each once (a list is never read in parts).
+fn merge_lists(ranges: &[Range<usize>]) -> Vec<Range<usize>> {
+    let set: BTreeSet<(usize, usize)> = ranges
+        .iter()
+        .filter(|r| !r.is_empty())
+        .map(|r| (r.start, r.end))
+        .collect();
+    set.into_iter().map(|(s, e)| s..e).collect()
+}
+
+/// Block starts for a file of `len` bytes holding the sorted `lists`: a block begins where a
+/// list begins, and takes the following lists while it stays within `target` bytes, so a
+/// list is never split and a query reading one list fetches at most `target` bytes it does
+/// not need. Bytes outside every list go with the block before them.
+fn cut_starts(len: usize, lists: &[Range<usize>], target: usize) -> Vec<usize> {
+    let mut starts = vec![0];
+    let mut start = 0;
+    for l in lists {
+        if l.start > start && l.start < len && l.end - start > target {
+            starts.push(l.start);
+            start = l.start;
+        }
+    }
+    starts
+}
+
 /// Sorted, non-overlapping union of the ranges (adjacent ones joined).
 fn merge(ranges: &[Range<usize>]) -> Vec<Range<usize>> {
     let set: BTreeSet<(usize, usize)> = ranges
@@ -414,6 +500,22 @@ mod tests {
 
     /// An edited card renames the files of its own group only, so the other groups stay
     /// cached wherever they are (CDN, browser) and an incremental build rewrites few files.
+    #[test]
+    fn posting_blocks_start_where_lists_start_and_never_split_one() {
+        // Lists of 3, 3, 10 and 2 bytes; a 2-byte gap (a footer, say) at the end.
+        let lists = [0..3, 3..6, 6..16, 16..18];
+        assert_eq!(cut_starts(20, &lists, 6), vec![0, 6, 16]);
+        // Every list lies inside one block.
+        let starts = cut_starts(20, &lists, 4);
+        assert_eq!(starts, vec![0, 3, 6, 16]);
+        for l in &lists {
+            let block = starts.partition_point(|&s| s <= l.start) - 1;
+            let end = starts.get(block + 1).copied().unwrap_or(20);
+            assert!(l.end <= end, "{l:?} split at {end}");
+        }
+        assert_eq!(cut_starts(20, &[], 4), vec![0]);
+    }
+
     #[test]
     fn an_edited_card_renames_only_its_group() {
         let (before, old) = card_groups("de/", files(None), 10, 2);

@@ -7,6 +7,7 @@
 //! in the data part. Everything else is fetched block by block when a query touches it.
 
 use serde::{Deserialize, Serialize};
+use std::ops::Range;
 
 pub const MAGIC: &[u8; 4] = b"ALMS";
 
@@ -14,8 +15,6 @@ pub const MAGIC: &[u8; 4] = b"ALMS";
 pub struct Manifest {
     /// Format version; a reader refuses any other.
     pub version: u32,
-    /// Size of every block but a file's last.
-    pub block_size: usize,
     pub files: Vec<FileEntry>,
     /// Ranges served from the root file itself.
     pub hot: Vec<HotRange>,
@@ -29,7 +28,7 @@ pub struct Manifest {
     pub eager: Vec<[usize; 2]>,
 }
 
-pub const VERSION: u32 = 3;
+pub const VERSION: u32 = 4;
 
 /// The hit cards of every document (`allmende_search::cards::Card`), `per_file` documents
 /// (in document order) per JSON file `<prefix><group>/<n>.bin`. Files come in groups of
@@ -72,10 +71,76 @@ pub struct FileEntry {
     /// Path inside the tantivy index directory (`meta.json`, `<segment>.idx`, …).
     pub path: String,
     pub len: usize,
+    /// Size of every block of this file but its last, unless `starts` is given.
+    pub block_size: usize,
+    /// Where each block starts, when the blocks are cut where the file's records start (the
+    /// posting lists: see `pack::postings_cuts`) rather than every `block_size` bytes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub starts: Vec<usize>,
     /// Published name (relative to the root file's folder) of each block, in order; empty for
     /// a file that is not published because the browser never reads past its hot ranges
     /// (the document store: hits come from the card files).
     pub blocks: Vec<String>,
+}
+
+impl FileEntry {
+    /// The bytes block `b` holds (`None` past the end or for an unpublished file).
+    pub fn block_range(&self, b: usize) -> Option<Range<usize>> {
+        if b >= self.blocks.len() {
+            return None;
+        }
+        if self.starts.is_empty() {
+            let start = b.checked_mul(self.block_size)?;
+            Some(start..self.len.min(start.checked_add(self.block_size)?))
+        } else {
+            Some(self.starts[b]..self.starts.get(b + 1).copied().unwrap_or(self.len))
+        }
+    }
+
+    /// The block holding byte `offset` (which must lie inside the file).
+    pub fn block_of(&self, offset: usize) -> usize {
+        if self.starts.is_empty() {
+            offset / self.block_size
+        } else {
+            self.starts.partition_point(|&s| s <= offset) - 1
+        }
+    }
+
+    /// Whether the block list fits the length: explains what does not.
+    fn check(&self) -> Result<(), String> {
+        if self.blocks.is_empty() {
+            return Ok(());
+        }
+        if self.starts.is_empty() {
+            if self.block_size == 0 {
+                return Err(format!("{}: block size 0", self.path));
+            }
+            if self.blocks.len() != self.len.div_ceil(self.block_size) {
+                return Err(format!(
+                    "{} lists {} blocks for {} bytes",
+                    self.path,
+                    self.blocks.len(),
+                    self.len
+                ));
+            }
+            return Ok(());
+        }
+        let increasing = self.starts.windows(2).all(|w| w[0] < w[1]);
+        if self.starts.len() != self.blocks.len()
+            || self.starts[0] != 0
+            || !increasing
+            || self.starts.last().is_some_and(|&s| s >= self.len)
+        {
+            return Err(format!(
+                "{}: {} block starts for {} blocks of {} bytes, not increasing from 0",
+                self.path,
+                self.starts.len(),
+                self.blocks.len(),
+                self.len
+            ));
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -130,9 +195,6 @@ pub fn decode(bytes: &[u8]) -> Result<(Manifest, usize), RootError> {
             found: manifest.version,
         });
     }
-    if manifest.block_size == 0 {
-        return Err(RootError::Manifest("block size 0".into()));
-    }
     let data_start = 8 + json_len;
     let data_len = bytes.len() - data_start;
     let cards = &manifest.cards;
@@ -150,14 +212,7 @@ pub fn decode(bytes: &[u8]) -> Result<(Manifest, usize), RootError> {
         )));
     }
     for f in &manifest.files {
-        if !f.blocks.is_empty() && f.blocks.len() != f.len.div_ceil(manifest.block_size) {
-            return Err(RootError::Manifest(format!(
-                "{} lists {} blocks for {} bytes",
-                f.path,
-                f.blocks.len(),
-                f.len
-            )));
-        }
+        f.check().map_err(RootError::Manifest)?;
     }
     for &[file, block] in &manifest.eager {
         if manifest
@@ -193,10 +248,11 @@ mod tests {
     fn sample() -> Vec<u8> {
         let m = Manifest {
             version: VERSION,
-            block_size: 4,
             files: vec![FileEntry {
                 path: "a.idx".into(),
                 len: 9,
+                block_size: 4,
+                starts: Vec::new(),
                 blocks: vec!["x.bin".into(), "y.bin".into(), "z.bin".into()],
             }],
             hot: vec![HotRange {
@@ -233,6 +289,29 @@ mod tests {
     }
 
     #[test]
+    fn blocks_of_fixed_size_or_cut_at_given_starts() {
+        let (mut m, _) = decode(&sample()).unwrap();
+        let f = &m.files[0];
+        assert_eq!(
+            (0..4).map(|b| f.block_range(b)).collect::<Vec<_>>(),
+            vec![Some(0..4), Some(4..8), Some(8..9), None]
+        );
+        assert_eq!((f.block_of(3), f.block_of(4), f.block_of(8)), (0, 1, 2));
+        m.files[0].starts = vec![0, 2, 7];
+        let f = &m.files[0];
+        assert_eq!(
+            (0..4).map(|b| f.block_range(b)).collect::<Vec<_>>(),
+            vec![Some(0..2), Some(2..7), Some(7..9), None]
+        );
+        assert_eq!(
+            (0..9).map(|o| f.block_of(o)).collect::<Vec<_>>(),
+            vec![0, 0, 1, 1, 1, 1, 1, 2, 2]
+        );
+        let bytes = encode(&m, b"hi");
+        assert_eq!(decode(&bytes).unwrap().0, m);
+    }
+
+    #[test]
     fn every_truncation_is_an_error_not_a_panic() {
         let bytes = sample();
         for n in 0..bytes.len() - 2 {
@@ -251,6 +330,14 @@ mod tests {
         m.files[0].blocks.pop();
         assert!(decode(&encode(&m, data)).is_err());
         m.files[0].blocks.push("z.bin".into());
+        m.files[0].block_size = 0;
+        assert!(decode(&encode(&m, data)).is_err());
+        m.files[0].block_size = 4;
+        for bad in [vec![0, 4], vec![1, 4, 8], vec![0, 8, 4], vec![0, 4, 9]] {
+            m.files[0].starts = bad;
+            assert!(decode(&encode(&m, data)).is_err());
+        }
+        m.files[0].starts = Vec::new();
         m.cards.per_file = 0;
         assert!(decode(&encode(&m, data)).is_err());
         m.cards.per_file = 2;

@@ -335,9 +335,19 @@ fn packing_is_deterministic_and_blocks_are_named_by_content() {
             name,
             &format!("{}.bin", &blake3::hash(bytes).to_hex()[..16])
         );
-        assert!(bytes.len() <= allmende_search_wasm::pack::BLOCK_SIZE);
     }
     assert_eq!(card_files, cards.docs.div_ceil(cards.per_file));
+    // Posting lists are cut where lists start; the other files in blocks of a fixed size.
+    for f in manifest.files.iter().filter(|f| !f.blocks.is_empty()) {
+        assert_eq!(f.path.ends_with(".idx"), !f.starts.is_empty(), "{}", f.path);
+        for (b, name) in f.blocks.iter().enumerate() {
+            let range = f.block_range(b).unwrap();
+            assert_eq!(a.packed.blocks[name].len(), range.len(), "{name}");
+            if f.starts.is_empty() {
+                assert!(range.len() <= allmende_search_wasm::pack::BLOCK_SIZE);
+            }
+        }
+    }
     // The document store is not published: hits come from the cards.
     let store = manifest
         .files

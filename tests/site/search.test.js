@@ -167,6 +167,12 @@ test("a cold shared link shows the hits first, then the right facet counts, anno
   assert.ok(shown.length > 0, "no facet counts shown");
   for (const row of shown) assert.ok(want.some((w) => w[0] === row[0] && w[1] === row[1] && w[2] === row[2]), `${row} not among ${JSON.stringify(want)}`);
   assert.equal(Number((await page.textContent("#search-count")).match(/\d+/)[0]), again.response.total);
+  // The first hits came ahead (a screen's worth: fewer card files to wait for); the rest of
+  // the page was added below them, in the order of the complete answer.
+  assert.ok(again.response.hits.length > 6, "the demo query should fill more than the first hits");
+  assert.equal(s.first.hits, 6);
+  const links = await page.$$eval("#search-results a.hit-name", (as) => as.map((a) => a.getAttribute("href")));
+  assert.deepEqual(links, again.response.hits.map((h) => h.url));
   assert.deepEqual(page.problems, []);
   await page.context().close();
 });

@@ -479,7 +479,8 @@ pub fn render_site(
             .iter()
             .zip(&all_cards)
             .map(|(lang, cards)| {
-                scope.spawn(move || search_files(r, lang, cards, entry_hashes, cat))
+                let t = &theme.i18n[lang];
+                scope.spawn(move || search_files(r, lang, t, cards, entry_hashes, cat))
             })
             .collect();
         let mut search_pages = Vec::new();
@@ -1040,6 +1041,7 @@ fn home(
 fn search_files(
     r: &Renderer,
     lang: &str,
+    t: &Value,
     cards: &[Card],
     entry_hashes: &[Fingerprint],
     cat: &Catalogue,
@@ -1064,7 +1066,7 @@ fn search_files(
                 .bytes(entry_hash);
             r.caching.fragments.get(key.finish(), || {
                 let mut h = Hasher::new(&[0; 32]);
-                h.json(&search_index::document(e, card, lang, default));
+                h.json(&search_index::document(e, card, lang, default, t));
                 h.finish().to_vec()
             })
         })
@@ -1082,7 +1084,7 @@ fn search_files(
         Some(root_path) => Ok(root_path),
         None => {
             r.caching.cache.indexing();
-            let docs = search_index::documents(cat, cards, lang, default);
+            let docs = search_index::documents(cat, cards, lang, default, t);
             let published = search_index::publish(&docs, lang).map_err(|e| BuildError::Render {
                 template: "search index".into(),
                 message: e.to_string(),

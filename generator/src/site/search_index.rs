@@ -1,11 +1,12 @@
 //! The search index of one language as the browser reads it: `allmende_search::build_index`
 //! writes a tantivy index, `allmende_search_wasm::pack` cuts it into a small root file and
-//! content-hashed 8 KiB blocks, and both land under `/search/`. Every name is derived from
+//! content-hashed blocks (posting lists cut where lists start, the rest in 8 KiB), and both
+//! land under `/search/`. Every name is derived from
 //! the bytes, so the files are immutable and a CDN may cache them forever; the search page
 //! names its root file. The same catalogue gives the same bytes.
 
 use super::facets::FACETS;
-use super::view::{Card, description};
+use super::view::{Card, description, label};
 use crate::catalogue::{Catalogue, Entry};
 use allmende_search::SearchDoc;
 use allmende_search_wasm::pack::RecordingDirectory;
@@ -27,17 +28,33 @@ pub struct Published {
     pub files: Vec<(String, Vec<u8>)>,
 }
 
-/// The documents of language `lang`: one per entry, in catalogue order.
-pub fn documents(cat: &Catalogue, cards: &[Card], lang: &str, default: &str) -> Vec<SearchDoc> {
+/// The documents of language `lang` (whose translations are `t`): one per entry, in
+/// catalogue order.
+pub fn documents(
+    cat: &Catalogue,
+    cards: &[Card],
+    lang: &str,
+    default: &str,
+    t: &serde_json::Value,
+) -> Vec<SearchDoc> {
     cards
         .iter()
         .zip(&cat.entries)
-        .map(|(c, e)| document(e, c, lang, default))
+        .map(|(c, e)| document(e, c, lang, default, t))
         .collect()
 }
 
-/// The document of entry `e` (whose card is `c`) in language `lang`.
-pub fn document(e: &Entry, c: &Card, lang: &str, default: &str) -> SearchDoc {
+/// The document of entry `e` (whose card is `c`) in language `lang`. The names of its
+/// categories as the site shows them (`t`: the language's translations) are searchable with
+/// its features: a reader's "Bürgerbeteiligung" finds the entries filed under "Digitale
+/// Bürgerbeteiligung" whether or not their texts use the word.
+pub fn document(
+    e: &Entry,
+    c: &Card,
+    lang: &str,
+    default: &str,
+    t: &serde_json::Value,
+) -> SearchDoc {
     let values = |key: &str| -> Vec<String> {
         FACETS
             .iter()
@@ -52,7 +69,12 @@ pub fn document(e: &Entry, c: &Card, lang: &str, default: &str) -> SearchDoc {
         lang: lang.to_owned(),
         name: c.name.clone(),
         short_description: c.short.clone(),
-        features: d.map(|d| d.features.clone()).unwrap_or_default(),
+        features: d
+            .map(|d| d.features.clone())
+            .unwrap_or_default()
+            .into_iter()
+            .chain(values("category").iter().map(|k| label(t, "category", k)))
+            .collect(),
         long_description: d.map(|d| d.long_description.clone()).unwrap_or_default(),
         logo: c.logo.clone(),
         status: first(values("status")),

@@ -201,8 +201,22 @@ function showHits(m, request, append) {
   moreWrap.hidden = shown.length >= total;
   count.textContent = total === 0 ? (labels.search && labels.search.none) || "0" : fmt(labels.search && labels.search.count, total);
   probe.hitsShown += 1;
-  probe.first = { request, partial: Boolean(m.partial), stats: m.stats, totals: m.totals };
+  probe.first = { request, partial: Boolean(m.partial), hits: r.hits.length, stats: m.stats, totals: m.totals };
   if (probe.firstResultsAt === null) probe.firstResultsAt = performance.now();
+}
+
+// The complete answer after a partial one (the worker sends the first hits of a cold query
+// ahead): the hits shown stay where they are and the rest of the page goes below them.
+function showRest(hits) {
+  const same = shown.every((h, i) => hits[i] && hits[i].slug === h.slug);
+  if (!same) {
+    shown = hits;
+    renderHits(hits, false);
+  } else if (hits.length > shown.length) {
+    renderHits(hits.slice(shown.length), true);
+    shown = hits;
+  }
+  moreWrap.hidden = shown.length >= total;
 }
 
 let generation = 0;
@@ -244,6 +258,7 @@ async function run(append = false) {
   }
   if (!m || gen !== generation) return;
   if (!hitsShown) showHits(m, request, append);
+  else showRest(m.response.hits);
   if (!append) {
     lastFacets = m.response.facets;
     facetsBox.removeAttribute("aria-busy");

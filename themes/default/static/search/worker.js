@@ -1,8 +1,9 @@
 // The search engine's worker: allmende-search (tantivy) compiled to WebAssembly
 // (search-wasm/, built by search-wasm/build-wasm.sh into engine.wasm beside this file).
 //
-// The index arrives lazily: one root file names content-hashed blocks of 8 KiB and small
-// files of hit cards, and a query fetches only the blocks and cards it touches. The engine cannot wait for the network, so a query is
+// The index arrives lazily: one root file names small content-hashed blocks (posting lists
+// cut where lists start, the rest in 8 KiB) and small files of hit cards, and a query fetches
+// only the blocks and cards it touches. The engine cannot wait for the network, so a query is
 // an attempt that either answers or names the blocks it needs; those are fetched together and
 // the query runs again (each attempt is a few milliseconds). Blocks stay in memory for the
 // page's lifetime and the HTTP cache keeps them longer (their names change with their bytes).
@@ -12,6 +13,9 @@
 // while no counted query has run yet goes in two steps: without counts (it reads no facet
 // column but those it filters by), answered as a partial result the page shows at once; then
 // with counts, which fetches the facet columns once per visit. Later queries go in one step.
+// The first step asks for a screen's worth of hits (FIRST_HITS) only: each hit needs its card
+// file, and over HTTP/1.1 a browser fetches 6 files at a time, so they come in one wave
+// instead of four for a page of 20; the rest of the page comes with the counts.
 //
 // Messages in:  {type: "init", engine, root, lang, module}  (module "page": the page compiles
 //               the engine, whose download its preload link started, and sends it as
@@ -35,6 +39,7 @@ let countsReady = false;
 const bytesByName = new Map(); // block name → Promise<Uint8Array>
 const placed = []; // every need ({file, block, name} or {cards, name}) handed to the engine
 const totals = { requests: 0, bytes: 0 };
+const FIRST_HITS = 6;
 
 async function fetchBytes(url) {
   const r = await fetch(url);
@@ -173,7 +178,15 @@ async function run(id, request) {
     }
     if (id !== latest) return null; // superseded while typing: keep the blocks, drop the answer
     rounds += 1;
-    await Promise.all(a.need.map(async (need) => {
+    // Counting stops at the first facet column still missing, before the hits are known; the
+    // same query without counts names the hits' cards, so both come in this round.
+    let needs = a.need;
+    if (request.counts !== false) {
+      const names = new Set(needs.map((n) => n.name));
+      const hitsOnly = attempt({ ...request, counts: false });
+      if (hitsOnly.need) needs = needs.concat(hitsOnly.need.filter((n) => !names.has(n.name)));
+    }
+    await Promise.all(needs.map(async (need) => {
       const { name } = need;
       if (!bytesByName.has(name)) bytesByName.set(name, fetchBytes(new URL(name, config.rootUrl)));
       let b;
@@ -208,7 +221,8 @@ self.onmessage = async (ev) => {
     const counts = m.request.counts !== false;
     try {
       if (counts && !countsReady) {
-        const hits = await run(m.id, { ...m.request, counts: false });
+        const limit = Math.min(m.request.limit ?? FIRST_HITS, FIRST_HITS);
+        const hits = await run(m.id, { ...m.request, counts: false, limit });
         if (!hits) return;
         self.postMessage({ type: "result", id: m.id, partial: true, ...hits, totals: { ...totals } });
         // Superseded while the hits were on their way: the next query fetches the columns.
