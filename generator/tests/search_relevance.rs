@@ -79,6 +79,8 @@ const QUERIES: &[(&str, &str, &str, &[&str])] = &[
     ("de", "Rechnungsvalidierung", "", &["kosit-validator"]),
     ("de", "Umfragewerkzeug", "", &["limesurvey"]),
     ("de", "Chatserver", "", &["matrix-synapse", "element"]),
+    // "Räte … Sitzungen": the part before the linking "s" has three letters.
+    ("de", "Ratssitzung", "", &["openslides"]),
     // Typos (one edit, words of 5+ letters)
     ("de", "Nextclod", "", &["nextcloud"]),
     ("de", "Thunderbrid", "", &["thunderbird"]),

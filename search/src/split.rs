@@ -7,10 +7,10 @@
 //! list (they are fetched with the engine while small, so the lookups cost no round trip).
 //! The word then also matches where all its parts match (`query::term_query`).
 //!
-//! The rules are the index's ([`compound::split_with`]): parts of four or more letters,
-//! linking elements (Fugen) between them, a long first part first; a part's stem must be a
-//! term ("rats" → "rat", which also lets the three letters of "Rat" be a part). Splits into
-//! a verb prefix or a derivational ending ("kosten|los") are no compounds. The work is
+//! The rules are the index's ([`compound::split_with`]): linking elements (Fugen) between
+//! the parts, a long first part first, and a part's stem must be a term ("rats" → "rat");
+//! but parts may have three letters ([`MIN_PART`]: "Stadt|rat"). Splits into a verb prefix
+//! or a derivational ending ("kosten|los") are no compounds. The work is
 //! bounded: at most [`MAX_LOOKUPS`] stems looked up per word, at most [`MAX_PARTS`] parts.
 
 use crate::Error;
@@ -25,6 +25,11 @@ use tantivy::{Searcher, Term};
 /// for by its parts: a rare compound should not hide the entries that say the same in two
 /// words. Common words keep to themselves (their parts would only add bytes to fetch).
 pub const RARE_BELOW: u64 = 10;
+/// Shortest part: three letters, one fewer than the index splits off. The index must not
+/// split "Rathaus" into "rat" and "haus", but a query word only splits when it is rare and
+/// every part is a term of the index, so "Stadtrat" may find "Rat der Stadt". (Before a
+/// linking "s" the part has four letters anyway: "Rats" is stemmed to the index's "rat".)
+pub const MIN_PART: usize = 3;
 /// Most parts a word is split into.
 pub const MAX_PARTS: usize = 4;
 /// Most distinct stems looked up in the term dictionaries per word (each up to one lookup
@@ -99,7 +104,7 @@ pub fn split_word(
 ) -> Result<Vec<String>, Error> {
     let mut known: HashMap<String, bool> = HashMap::new();
     let mut error = None;
-    let split = compound::split_with(word, &mut |part| {
+    let split = compound::split_with(word, MIN_PART, &mut |part| {
         let s = stem.stem(part);
         if let Some(&k) = known.get(&s) {
             return k;
@@ -174,6 +179,15 @@ mod tests {
             split("amtsblatt", &["amt", "blatt"]),
             stems(&["amt", "blatt"])
         );
+        // Parts of three letters, also without a linking element.
+        assert_eq!(
+            split("stadtrat", &["stadt", "rat"]),
+            stems(&["stadt", "rat"])
+        );
+        assert_eq!(
+            split("bauamtsweg", &["bau", "amt", "weg"]),
+            stems(&["bau", "amt", "weg"])
+        );
         assert_eq!(
             split(
                 "schulverwaltungssoftware",
@@ -200,7 +214,7 @@ mod tests {
         assert!(split("dokumentenmanagement", &["dokumente"]).is_empty());
         // Too short to be split, parts too short.
         assert!(split("rathaus", &["rat", "haus"]).is_empty());
-        assert!(split("bauamtsweg", &["bau", "amt", "weg"]).is_empty());
+        assert!(split("abverwaltung", &["ab", "verwaltung"]).is_empty());
         // A derivational ending or a verb prefix is no part.
         assert!(split("sicherheit", &["sicher", "heit"]).is_empty());
         assert!(split("regelmassig", &["regel", "massig"]).is_empty());

@@ -53,7 +53,7 @@ impl Dictionary {
             return Vec::new();
         }
         let mut out = BTreeSet::new();
-        if let Some(coarse) = split_with(word, &mut |part| self.contains(part)) {
+        if let Some(coarse) = split_with(word, MIN_PART, &mut |part| self.contains(part)) {
             // Long parts win the first split; parts that are compounds themselves are split
             // again ("burgerbeteiligung" → "burger", "beteiligung").
             let parts: Vec<(usize, usize)> = coarse
@@ -107,31 +107,37 @@ impl Dictionary {
         start: usize,
         memo: &mut HashMap<usize, Option<Parts>>,
     ) -> Option<Parts> {
-        segment(word, start, memo, &mut |part| self.contains(part))
+        segment(word, start, MIN_PART, memo, &mut |part| self.contains(part))
     }
 }
 
 /// Byte ranges of a word's parts, linking elements excluded.
 pub type Parts = Vec<(usize, usize)>;
 
-/// Splits a folded `word` into two or more parts that `known` accepts (byte ranges, linking
-/// elements excluded), preferring a long first part, like the index does; `None` when the
-/// word is shorter than a compound can be, holds a non-letter, or has no such split. The
-/// query side calls this with the index's own term dictionaries as `known` (see
-/// `crate::split`), so indexing and querying split by the same rules.
-pub fn split_with(word: &str, known: &mut dyn FnMut(&str) -> bool) -> Option<Parts> {
+/// Splits a folded `word` into two or more parts of at least `min_part` letters that `known`
+/// accepts (byte ranges, linking elements excluded), preferring a long first part, like the
+/// index does (with [`MIN_PART`]); `None` when the word is shorter than a compound can be,
+/// holds a non-letter, or has no such split. The query side calls this with the index's own
+/// term dictionaries as `known` (see `crate::split`), so indexing and querying split by the
+/// same rules.
+pub fn split_with(
+    word: &str,
+    min_part: usize,
+    known: &mut dyn FnMut(&str) -> bool,
+) -> Option<Parts> {
     if word.chars().count() < MIN_COMPOUND || !word.chars().all(char::is_alphabetic) {
         return None;
     }
-    segment(word, 0, &mut HashMap::new(), known).filter(|parts| parts.len() > 1)
+    segment(word, 0, min_part, &mut HashMap::new(), known).filter(|parts| parts.len() > 1)
 }
 
-/// Splits `word[start..]` into parts of at least [`MIN_PART`] letters that `known` accepts,
+/// Splits `word[start..]` into parts of at least `min_part` letters that `known` accepts,
 /// each followed by nothing or a linking element, preferring long parts; `None` if
 /// impossible. The whole word is not a split of itself.
 fn segment(
     word: &str,
     start: usize,
+    min_part: usize,
     memo: &mut HashMap<usize, Option<Parts>>,
     known: &mut dyn FnMut(&str) -> bool,
 ) -> Option<Parts> {
@@ -147,7 +153,7 @@ fn segment(
         .filter(|&e| word.is_char_boundary(e))
         .collect();
     'ends: for end in ends {
-        if word[start..end].chars().count() < MIN_PART {
+        if word[start..end].chars().count() < min_part {
             break;
         }
         if start == 0 && end == word.len() {
@@ -160,7 +166,7 @@ fn segment(
             if !word[end..].starts_with(link) {
                 continue;
             }
-            if let Some(rest) = segment(word, end + link.len(), memo, known) {
+            if let Some(rest) = segment(word, end + link.len(), min_part, memo, known) {
                 let mut parts = vec![(start, end)];
                 parts.extend(rest);
                 found = Some(parts);
