@@ -219,6 +219,10 @@ mod tests {
         assert!(split("sicherheit", &["sicher", "heit"]).is_empty());
         assert!(split("regelmassig", &["regel", "massig"]).is_empty());
         assert!(split("unterstutzung", &["unter", "stutzung"]).is_empty());
+        // Also where the prefix or ending has only three letters.
+        assert!(split("versicherung", &["ver", "sicherung"]).is_empty());
+        assert!(split("kostenlos", &["kosten", "los"]).is_empty());
+        assert!(split("wartbarkeit", &["wart", "bar", "keit"]).is_empty());
         // Not letters only.
         assert!(split("dokumente2management", &["dokumente", "management"]).is_empty());
     }
