@@ -130,12 +130,12 @@ fn main() -> Result<(), String> {
             let mut got = Got::default();
             // The eager blocks arrive with the engine (the worker fetches them as soon as it
             // has the root): bytes of this query, but no round trip of their own.
-            let eager: Vec<Fetch> = engine
-                .directory()
-                .manifest()
+            let manifest = engine.directory().manifest();
+            let eager: Vec<Fetch> = manifest
                 .eager
                 .iter()
                 .map(|&[f, b]| Fetch::Block((f, b)))
+                .chain(manifest.eager_cards.iter().map(|c| Fetch::Cards(c.0)))
                 .collect();
             got.fetch(&engine, &search, eager)?;
             // As the worker on a cold visit: the hits without counts, then the counts.

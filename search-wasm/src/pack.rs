@@ -5,7 +5,7 @@
 //! directory that records every read. Those reads (small: `meta.json`, footers, dictionary
 //! indexes, column headers) go into the root file; everything else stays in blocks.
 
-use crate::root::{self, CardFiles, FileEntry, HotRange, Manifest};
+use crate::root::{self, CardFiles, EagerCards, FileEntry, HotRange, Manifest};
 use allmende_search::cards::card_of;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io;
@@ -33,6 +33,53 @@ pub const POSTINGS_BLOCK_TARGET: usize = 2 * 1024;
 /// whole as soon as the root file is there: a query then waits for its postings and cards
 /// only, two round trips instead of three. A larger vocabulary is fetched block by block.
 pub const EAGER_TERMS_MAX: usize = 128 * 1024;
+
+/// What a small index fetches whole, with the engine (see [`Limits`]): posting lists, the
+/// facet and sort columns, and the hit cards (one file) up to these sizes (raw bytes). At the
+/// size of a municipality's or a state's catalogue (up to ~100 entries) a query then waits for
+/// no round trip at all once the engine is there.
+pub const EAGER_POSTINGS_MAX: usize = 32 * 1024;
+pub const EAGER_COLUMNS_MAX: usize = 16 * 1024;
+pub const EAGER_CARDS_MAX: usize = 32 * 1024;
+
+/// Up to which size (raw bytes) each part of an index is fetched whole as soon as the root
+/// file is there, while the engine downloads; larger parts are fetched as queries touch them.
+/// The eager bytes share the line with the engine, so they are kept small.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// All term dictionaries of the language together.
+    pub terms: usize,
+    /// The posting lists (then one block).
+    pub postings: usize,
+    /// The fast-field file (facet and sort columns).
+    pub columns: usize,
+    /// The hit cards of every entry together (then one card file).
+    pub cards: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            terms: EAGER_TERMS_MAX,
+            postings: EAGER_POSTINGS_MAX,
+            columns: EAGER_COLUMNS_MAX,
+            cards: EAGER_CARDS_MAX,
+        }
+    }
+}
+
+impl Limits {
+    /// Only the term dictionaries (when small) and the length norms are eager, whatever the
+    /// index's size: how a large index behaves, for tests of the lazy paths on small ones.
+    pub fn lazy() -> Limits {
+        Limits {
+            postings: 0,
+            columns: 0,
+            cards: 0,
+            ..Limits::default()
+        }
+    }
+}
 
 /// Cards per card file. Hits are scattered over the documents, so a page of 20 hits reads
 /// about 20 card files whatever their size: small files keep the bytes of the cards not
@@ -100,8 +147,13 @@ impl RecordingDirectory {
     /// The document store is not published (the browser shows hits from card files,
     /// `<prefix>c<hash of all cards>/<n>.bin`).
     pub fn pack(&self, prefix: &str) -> tantivy::Result<Packed> {
-        let (card_files, card_blobs) = self.cards(prefix)?;
-        let eager_reads = self.eager_reads()?;
+        self.pack_with(prefix, &Limits::default())
+    }
+
+    /// [`Self::pack`] with other limits for what is fetched eagerly.
+    pub fn pack_with(&self, prefix: &str, limits: &Limits) -> tantivy::Result<Packed> {
+        let (card_files, card_blobs, eager_cards) = self.cards(prefix, limits)?;
+        let eager_reads = self.eager_reads(limits)?;
         let postings = self.posting_lists()?;
         let reads = self.reads.lock().unwrap_or_else(PoisonError::into_inner);
         let mut eager = Vec::new();
@@ -120,6 +172,11 @@ impl RecordingDirectory {
             };
             if published {
                 let count = match postings.get(path) {
+                    // Fetched whole with the engine: one request.
+                    Some(_) if bytes.len() <= limits.postings => {
+                        entry.starts = vec![0];
+                        1
+                    }
                     Some(lists) => {
                         entry.starts = cut_starts(bytes.len(), lists, POSTINGS_BLOCK_TARGET);
                         entry.starts.len()
@@ -160,6 +217,7 @@ impl RecordingDirectory {
             hot,
             cards: card_files,
             eager,
+            eager_cards,
         };
         blocks.extend(card_blobs);
         Ok(Packed {
@@ -210,10 +268,14 @@ impl RecordingDirectory {
 
     /// What every query reads whatever its words: the length norms, and each term
     /// dictionary whole when the dictionaries are small (read on a copy of this directory,
-    /// so only these reads are returned). Not the facet columns: the browser shows a cold
-    /// query's hits first and fetches them for the counts afterwards, so they do not share
-    /// the line with the engine and the query's own blocks.
-    fn eager_reads(&self) -> tantivy::Result<BTreeMap<PathBuf, Vec<Range<usize>>>> {
+    /// so only these reads are returned). Not the facet columns unless the whole fast-field
+    /// file is small (`limits.columns`): the browser shows a cold query's hits first and
+    /// fetches them for the counts afterwards, so they do not share the line with the engine
+    /// and the query's own blocks. The posting lists when they are small (`limits.postings`).
+    fn eager_reads(
+        &self,
+        limits: &Limits,
+    ) -> tantivy::Result<BTreeMap<PathBuf, Vec<Range<usize>>>> {
         let quiet = RecordingDirectory {
             files: self.files.clone(),
             reads: Arc::default(),
@@ -239,8 +301,20 @@ impl RecordingDirectory {
                 }
             }
         }
+        let terms: usize = self
+            .files
+            .iter()
+            .filter(|(path, _)| path.extension().is_some_and(|e| e == "term"))
+            .map(|(_, bytes)| bytes.len())
+            .sum();
         for (path, bytes) in self.files.iter() {
-            if path.extension().is_some_and(|e| e == "term") && bytes.len() <= EAGER_TERMS_MAX {
+            let limit = match path.extension().and_then(|e| e.to_str()) {
+                Some("term") if terms <= limits.terms => usize::MAX,
+                Some("idx") => limits.postings,
+                Some("fast") => limits.columns,
+                _ => continue,
+            };
+            if !bytes.is_empty() && bytes.len() <= limit {
                 quiet.note(path, 0..bytes.len());
             }
         }
@@ -250,7 +324,14 @@ impl RecordingDirectory {
 
     /// The card files of every document, read from the document store (on a copy of this
     /// directory whose reads are not recorded: they must not become hot data).
-    fn cards(&self, prefix: &str) -> tantivy::Result<(CardFiles, BTreeMap<String, Vec<u8>>)> {
+    /// All of them in one file, fetched with the engine, when their JSON is at most
+    /// `limits.cards` bytes.
+    #[allow(clippy::type_complexity)]
+    fn cards(
+        &self,
+        prefix: &str,
+        limits: &Limits,
+    ) -> tantivy::Result<(CardFiles, BTreeMap<String, Vec<u8>>, Vec<EagerCards>)> {
         let quiet = RecordingDirectory {
             files: self.files.clone(),
             reads: Arc::default(),
@@ -271,25 +352,36 @@ impl RecordingDirectory {
                 cards.push(card_of(&stored, &fields));
             }
         }
-        let files: Vec<Vec<u8>> = cards
-            .chunks(CARDS_PER_FILE)
-            .map(|c| serde_json::to_vec(c).expect("cards always serialise"))
-            .collect();
-        Ok(card_groups(
-            prefix,
-            files,
-            cards.len(),
-            CARD_FILES_PER_GROUP,
-        ))
+        let json = |c: &[allmende_search::cards::Card]| -> Vec<u8> {
+            serde_json::to_vec(c).expect("cards always serialise")
+        };
+        let all = json(&cards);
+        let small = !cards.is_empty() && all.len() <= limits.cards;
+        let (per_file, files) = if small {
+            (cards.len(), vec![all])
+        } else {
+            let files = cards.chunks(CARDS_PER_FILE).map(json).collect();
+            (CARDS_PER_FILE, files)
+        };
+        let (layout, blobs) =
+            card_groups(prefix, files, cards.len(), per_file, CARD_FILES_PER_GROUP);
+        let eager = if small {
+            let name = layout.name(0).expect("one card file");
+            vec![EagerCards(0, name)]
+        } else {
+            Vec::new()
+        };
+        Ok((layout, blobs, eager))
     }
 }
 
-/// Names card files (`CARDS_PER_FILE` cards each, `docs` in all) in groups of
-/// `files_per_group`, each group's folder named by the hash of its files.
+/// Names card files (`per_file` cards each, `docs` in all) in groups of `files_per_group`,
+/// each group's folder named by the hash of its files.
 fn card_groups(
     prefix: &str,
     files: Vec<Vec<u8>>,
     docs: usize,
+    per_file: usize,
     files_per_group: usize,
 ) -> (CardFiles, BTreeMap<String, Vec<u8>>) {
     let groups = files
@@ -307,7 +399,7 @@ fn card_groups(
         prefix: format!("{prefix}c"),
         groups,
         files_per_group,
-        per_file: CARDS_PER_FILE,
+        per_file,
         docs,
     };
     let blobs = files
@@ -518,8 +610,8 @@ mod tests {
 
     #[test]
     fn an_edited_card_renames_only_its_group() {
-        let (before, old) = card_groups("de/", files(None), 10, 2);
-        let (after, new) = card_groups("de/", files(Some(3)), 10, 2);
+        let (before, old) = card_groups("de/", files(None), 10, 2, 2);
+        let (after, new) = card_groups("de/", files(Some(3)), 10, 2, 2);
         assert_eq!(before.groups.len(), 3);
         assert_eq!(
             before.name(4).as_deref(),
@@ -532,6 +624,6 @@ mod tests {
         assert_eq!(renamed.len(), 2, "{renamed:?}");
         assert!(renamed.iter().all(|n| n.contains(&after.groups[1])));
         // Same cards, same names.
-        assert_eq!(card_groups("de/", files(None), 10, 2), (before, old));
+        assert_eq!(card_groups("de/", files(None), 10, 2, 2), (before, old));
     }
 }

@@ -26,7 +26,15 @@ pub struct Manifest {
     /// trip of their own.
     #[serde(default)]
     pub eager: Vec<[usize; 2]>,
+    /// Card files fetched the same way (a small catalogue's cards, all in one file).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub eager_cards: Vec<EagerCards>,
 }
+
+/// A card file fetched with the engine: its number and its published name (so the worker
+/// needs no naming rule of its own).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EagerCards(pub usize, pub String);
 
 pub const VERSION: u32 = 4;
 
@@ -225,6 +233,13 @@ pub fn decode(bytes: &[u8]) -> Result<(Manifest, usize), RootError> {
             )));
         }
     }
+    for EagerCards(n, name) in &manifest.eager_cards {
+        if cards.name(*n).as_deref() != Some(name.as_str()) {
+            return Err(RootError::Manifest(format!(
+                "eager card file {n} is not {name}"
+            )));
+        }
+    }
     for h in &manifest.hot {
         let file_ok = manifest
             .files
@@ -269,6 +284,7 @@ mod tests {
                 docs: 3,
             },
             eager: vec![[0, 2]],
+            eager_cards: vec![EagerCards(1, "cg1/1.bin".into())],
         };
         encode(&m, b"hi")
     }
@@ -347,6 +363,9 @@ mod tests {
         m.eager.push([0, 3]);
         assert!(decode(&encode(&m, data)).is_err());
         m.eager.pop();
+        m.eager_cards[0].0 = 0;
+        assert!(decode(&encode(&m, data)).is_err());
+        m.eager_cards[0].0 = 1;
         m.version = VERSION + 1;
         let e = decode(&encode(&m, data)).unwrap_err();
         assert!(e.to_string().contains("rebuild"));

@@ -4,7 +4,7 @@
 
 use allmende_search::{SearchDoc, SearchRequest, Sort};
 use allmende_search_wasm::engine::{Engine, Fetch, Outcome};
-use allmende_search_wasm::pack::{Packed, RecordingDirectory};
+use allmende_search_wasm::pack::{Limits, Packed, RecordingDirectory};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -103,14 +103,20 @@ impl Drop for Scratch {
     }
 }
 
+/// The test corpus is small enough to be fetched whole with the engine; most tests pack it
+/// as a large index is packed ([`Limits::lazy`]) to exercise the lazy paths.
 fn build(tag: &str) -> Built {
+    build_with(tag, &Limits::lazy())
+}
+
+fn build_with(tag: &str, limits: &Limits) -> Built {
     let dir = std::env::temp_dir().join(format!("allmende-lazy-test-{}-{tag}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     allmende_search::build_index(&corpus(), &dir).expect("index builds");
     let native = allmende_search::open_index(&dir.join("de")).expect("index opens");
     let rec = RecordingDirectory::load(&dir.join("de")).expect("files load");
     allmende_search_wasm::pack::warm(&rec, "de").expect("warm-up");
-    let packed = rec.pack("").expect("packs");
+    let packed = rec.pack_with("", limits).expect("packs");
     Built {
         _dir: Scratch(dir),
         native,
@@ -215,6 +221,57 @@ fn with_the_eager_blocks_a_query_waits_for_two_rounds_at_most() {
         assert_eq!(lazy, allmende_search::search(&b.native, &request).unwrap());
         // Postings, then hit cards.
         assert!(rounds <= 2, "{request:?}: {rounds} round trips");
+    }
+}
+
+/// A small catalogue's index (postings, columns and cards within the limits; the test corpus
+/// of 300 entries is above the default ones) comes whole with the engine: after the eager
+/// files, no query waits for a round trip.
+#[test]
+fn a_small_index_needs_no_round_trip_after_its_eager_files() {
+    let everything = Limits {
+        postings: usize::MAX,
+        columns: usize::MAX,
+        cards: usize::MAX,
+        ..Limits::default()
+    };
+    let b = build_with("small", &everything);
+    let manifest = allmende_search_wasm::root::decode(&b.packed.root)
+        .unwrap()
+        .0;
+    assert_eq!(manifest.cards.files(), 1, "one card file");
+    assert_eq!(manifest.eager_cards.len(), 1);
+    let idx = manifest
+        .files
+        .iter()
+        .position(|f| f.path.ends_with(".idx"))
+        .unwrap();
+    assert_eq!(
+        manifest.files[idx].blocks.len(),
+        1,
+        "the postings in one block"
+    );
+    assert!(manifest.eager.contains(&[idx, 0]));
+    let mut filtered = SearchRequest {
+        q: "plattform".into(),
+        lang: "de".into(),
+        ..SearchRequest::default()
+    };
+    filtered
+        .filters
+        .insert("status".into(), vec!["stable".into()]);
+    for request in requests().into_iter().chain([filtered]) {
+        let engine = Engine::open(b.packed.root.clone(), "de").unwrap();
+        let m = engine.directory().manifest().clone();
+        let eager = m.eager.iter().map(|&[f, b]| Fetch::Block((f, b)));
+        let cards = m.eager_cards.iter().map(|c| Fetch::Cards(c.0));
+        for id in eager.chain(cards) {
+            let name = engine.name(id).unwrap();
+            assert!(engine.add(id, b.packed.blocks[&name].clone()), "{name}");
+        }
+        let (lazy, rounds, _) = lazily(&engine, &b.packed.blocks, &request);
+        assert_eq!(lazy, allmende_search::search(&b.native, &request).unwrap());
+        assert_eq!(rounds, 0, "{request:?}");
     }
 }
 

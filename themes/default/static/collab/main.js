@@ -1,9 +1,9 @@
 // Entry point of the tickets and forum scripts on every page (when site.toml has `api_url`):
 // the login control in the header, and each `[data-collab]` area, whose module is loaded only
-// on pages that have one. Areas render again when the login changes.
-import { session, get } from "allmende/collab/api.js";
-import { loadLabels, t, h, lang, fail, done } from "allmende/collab/ui.js";
-import { logout } from "allmende/collab/auth.js";
+// on pages that have one. Areas render again when the login changes. A page without an area
+// seen by a reader who is not logged in (most visits) loads only the small API module: the
+// rest would share the line with what the page is for (the search engine, say).
+let session, get, loadLabels, t, h, lang, fail, done, logout;
 
 const VIEWS = {
   "entry-tickets": ["allmende/collab/tickets.js", "entryTickets"],
@@ -64,9 +64,13 @@ async function renderArea(root) {
 }
 
 async function main() {
+  ({ session, get } = await import("allmende/collab/api.js"));
   // Without a login and without an area, the header's static link is all there is to show.
   if (!areas.length && !session()) return;
   try {
+    const [ui, auth] = await Promise.all([import("allmende/collab/ui.js"), import("allmende/collab/auth.js")]);
+    ({ loadLabels, t, h, lang, fail, done } = ui);
+    ({ logout } = auth);
     await loadLabels();
   } catch (err) {
     console.warn(err);

@@ -104,12 +104,14 @@ async function instantiate(root) {
 }
 
 // Starts fetching the blocks every query reads (the root's `eager` list: length norms, small
-// term dictionaries) while the engine is still on its way.
+// term dictionaries; for a small catalogue also its postings and columns, and its cards in
+// `eager_cards`) while the engine is still on its way.
 function fetchEager(root) {
   const len = new DataView(root.buffer, root.byteOffset).getUint32(4, true);
   const manifest = JSON.parse(dec.decode(root.subarray(8, 8 + len)));
-  return (manifest.eager || []).map(([file, block]) => {
-    const need = { file, block, name: manifest.files[file].blocks[block] };
+  const blocks = (manifest.eager || []).map(([file, block]) => ({ file, block, name: manifest.files[file].blocks[block] }));
+  const cards = (manifest.eager_cards || []).map(([n, name]) => ({ cards: n, name }));
+  return blocks.concat(cards).map((need) => {
     if (!bytesByName.has(need.name)) bytesByName.set(need.name, fetchBytes(new URL(need.name, config.rootUrl)));
     return need;
   });
@@ -121,12 +123,14 @@ async function open() {
   const eager = rootPromise.then(fetchEager);
   const [root] = await Promise.all([rootPromise, loadModule()]);
   await instantiate(root);
+  // Each eager file goes to the engine as it arrives; a query does not wait for all of them
+  // (the hits of a small catalogue need no facet column): what it misses it asks for, and
+  // `run` then waits for the fetch already under way.
   for (const need of await eager) {
-    try {
-      if (hand(need, await bytesByName.get(need.name)) === 0) placed.push(need);
-    } catch {
-      bytesByName.delete(need.name); // the query asks again
-    }
+    bytesByName.get(need.name).then(
+      (b) => { if (hand(need, b) === 0) placed.push(need); },
+      () => { bytesByName.delete(need.name); }, // the query asks again
+    );
   }
   return root;
 }
