@@ -61,6 +61,26 @@ const QUERIES: &[(&str, &str, &str, &[&str])] = &[
     ("de", "Konferenzsystem", "", &["bigbluebutton", "opentalk"]),
     ("de", "Umfrage", "", &["limesurvey"]),
     ("de", "Werkzeug", "", &["kosit-validator", "limesurvey"]),
+    // Compounds no entry holds as one word, found by their parts (split on the query side
+    // against the index's own terms: search/src/split.rs)
+    (
+        "de",
+        "Identitätsmanagement",
+        "",
+        &["keycloak", "univention-corporate-server"],
+    ),
+    (
+        "de",
+        "Videokonferenzplattform",
+        "",
+        &["jitsi-meet", "opentalk", "bigbluebutton"],
+    ),
+    ("de", "Geodatenserver", "", &["geoserver"]),
+    ("de", "Rechnungsvalidierung", "", &["kosit-validator"]),
+    ("de", "Umfragewerkzeug", "", &["limesurvey"]),
+    ("de", "Chatserver", "", &["matrix-synapse", "element"]),
+    // "Räte … Sitzungen": the part before the linking "s" has three letters.
+    ("de", "Ratssitzung", "", &["openslides"]),
     // Typos (one edit, words of 5+ letters)
     ("de", "Nextclod", "", &["nextcloud"]),
     ("de", "Thunderbrid", "", &["thunderbird"]),

@@ -5,7 +5,8 @@
 //! (`warm_postings`, `warm_postings_automaton`, whole-slice reads) instead run side by side:
 //! polled once, every one of them notes the block it waits for. Following the query's plan
 //! (`allmende_search::query`: each word exact in every text field, with one typo from five
-//! letters, the word being typed as a prefix in the first fields), one poll names all term
+//! letters, the word being typed as a prefix in the first fields, a rare German compound's
+//! parts exact in every text field), one poll names all term
 //! dictionary blocks, the fieldnorms and the facet and sort columns (the facet columns only
 //! when the request counts facets or filters by them); the next poll (after
 //! those arrived) names the posting lists. Should the plan and the query ever disagree, the
@@ -14,6 +15,7 @@
 
 use allmende_search::query::{self, QueryTerm};
 use allmende_search::schema::TEXT_FIELDS;
+use allmende_search::split;
 use allmende_search::{FACET_KEYS, SearchRequest, Sort};
 use std::future::Future;
 use std::io;
@@ -75,7 +77,13 @@ fn tasks<'a>(searcher: &'a Searcher, request: &SearchRequest) -> io::Result<Vec<
         .iter()
         .map(|(name, _)| field(name))
         .collect::<Result<_, _>>()?;
-    let terms: Vec<QueryTerm> = query::analyze(&request.q, &request.lang);
+    let mut terms: Vec<QueryTerm> = query::analyze(&request.q, &request.lang);
+    // The same split as the search's (`allmende_search::split`): its lookups read the term
+    // dictionaries, fetched with the engine while small. Should one be missing, the lookup
+    // notes its block and the words stay whole for this poll; the next attempt splits.
+    if let Ok(fields) = allmende_search::schema::fields(schema) {
+        let _ = split::split_compounds(&mut terms, searcher, &fields, &request.lang);
+    }
     let by_name =
         request.sort == Sort::Name || (request.sort == Sort::Relevance && terms.is_empty());
     // Without counts only the filtered facets' columns are read (hits show status and
@@ -106,11 +114,13 @@ fn tasks<'a>(searcher: &'a Searcher, request: &SearchRequest) -> io::Result<Vec<
                     tasks.push(Box::pin(async move {
                         inv.warm_postings(&exact, false).await.map(drop)
                     }));
-                    for s in &t.swapped {
-                        let swapped = Term::from_field_text(f, s);
+                    // The swapped-letter stems and a split compound's parts are matched
+                    // exactly, like the word.
+                    for s in t.swapped.iter().chain(&t.parts) {
+                        let other = Term::from_field_text(f, s);
                         let inv = inverted.clone();
                         tasks.push(Box::pin(async move {
-                            inv.warm_postings(&swapped, false).await.map(drop)
+                            inv.warm_postings(&other, false).await.map(drop)
                         }));
                     }
                     if t.fuzzy() {

@@ -173,6 +173,11 @@ fn requests() -> Vec<SearchRequest> {
         r("v"),
         r("ratsinfo"),
         r("nichtsdergleichen "),
+        // Compounds no entry holds whole: split into index terms, both parts in one entry
+        // ("Sitzungen, Vorlagen"), typed or complete, and parts in different entries only.
+        r("Sitzungsvorlagen "),
+        r("Sitzungsvorlagen"),
+        r("Kartenabstimmungen "),
         filtered,
         by_name,
         by_update,
@@ -271,6 +276,24 @@ fn a_small_index_needs_no_round_trip_after_its_eager_files() {
 }
 
 /// The blocks of the fast-field file (facet and sort columns).
+/// The requests above exercise the query-side compound split: a compound that no entry holds
+/// finds the entries with its parts (and the lazy engine, compared above, the same ones).
+#[test]
+fn the_requests_include_a_split_compound() {
+    let b = build("split");
+    let r = |q: &str| SearchRequest {
+        q: q.into(),
+        lang: "de".into(),
+        ..SearchRequest::default()
+    };
+    let whole = allmende_search::search(&b.native, &r("Sitzungsvorlagen ")).unwrap();
+    let parts = allmende_search::search(&b.native, &r("Sitzungen Vorlagen ")).unwrap();
+    assert!(whole.total > 0);
+    assert_eq!(whole.total, parts.total);
+    let apart = allmende_search::search(&b.native, &r("Kartenabstimmungen ")).unwrap();
+    assert_eq!(apart.total, 0);
+}
+
 fn is_fast(engine: &Engine, id: Fetch) -> bool {
     match id {
         Fetch::Block((file, _)) => engine.directory().manifest().files[file]

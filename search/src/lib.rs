@@ -19,7 +19,9 @@
 //! German compounds are split at index time against the corpus' own vocabulary and a
 //! built-in lexicon (`analysis/lexicon/de.txt`), so "Beteiligung" finds
 //! "Bürgerbeteiligungsplattform" even where it never stands alone, without any dictionary
-//! in the browser;
+//! in the browser; the other way round, a compound query word that the index hardly holds
+//! whole is split into parts that are terms of the index ([`split`]), so
+//! "Dokumentenmanagement" also finds "Dokumente … Management", below the whole word;
 //! one typo on words of 5+ letters; the last word matches as a prefix while typing; field
 //! boosts name ≫ short description ≫ features ≫ long description (see [`schema`]).
 
@@ -33,6 +35,7 @@ pub mod query;
 pub mod schema;
 mod search;
 pub mod snippet;
+pub mod split;
 
 #[cfg(feature = "index")]
 pub use build::{DOCSTORE_BLOCKSIZE, IndexStats, LangStats, build_index, index_files};

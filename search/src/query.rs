@@ -2,6 +2,8 @@
 //! any word when that finds nothing); a word matches in any text field, exactly (BM25,
 //! times the field's boost), with one typo if it has 5+ letters, and — the word being
 //! typed — as a prefix. Fuzzy and prefix matches score a constant below an exact match.
+//! A German compound the index hardly knows also matches where all its parts do
+//! ([`crate::split`]), scored a little below the whole word.
 
 use crate::analysis::{Lang, Stem, words};
 use crate::schema::{Fields, TEXT_FIELDS};
@@ -19,6 +21,9 @@ pub const FUZZY_MIN_LETTERS: usize = 5;
 const FUZZY_WEIGHT: f32 = 0.4;
 /// Weight of a prefix match of the word being typed.
 const PREFIX_WEIGHT: f32 = 0.6;
+/// Weight of a match of all parts of a split compound, shared by its parts (so two parts
+/// together do not outweigh the whole word).
+const PARTS_WEIGHT: f32 = 0.8;
 
 /// One analysed query word.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,6 +38,10 @@ pub struct QueryTerm {
     /// stemmer strip a suffix ("verwaltnug" → "verwaltung" → "verwalt"): one typo that the
     /// one-edit match against the stem cannot see. Matched exactly, weighted like a typo.
     pub swapped: Vec<String>,
+    /// Stems of the parts of a German compound the index hardly holds whole, each a term of
+    /// the index; the word also matches where all of them do. Filled by
+    /// [`crate::split::split_compounds`], empty from [`analyze`].
+    pub parts: Vec<String>,
 }
 
 impl QueryTerm {
@@ -69,6 +78,7 @@ pub fn analyze(q: &str, lang_code: &str) -> Vec<QueryTerm> {
             folded: w.folded,
             prefix,
             swapped,
+            parts: Vec::new(),
         };
         if !out.contains(&term) {
             out.push(term);
@@ -175,7 +185,35 @@ fn term_query(t: &QueryTerm, f: &Fields) -> Box<dyn Query> {
             ));
         }
     }
+    if !t.parts.is_empty() {
+        let weight = PARTS_WEIGHT / t.parts.len() as f32;
+        let all_parts = t
+            .parts
+            .iter()
+            .map(|p| (Occur::Must, part_query(p, f)))
+            .collect();
+        should.push((
+            Occur::Should,
+            Box::new(BoostQuery::new(
+                Box::new(BooleanQuery::new(all_parts)),
+                weight,
+            )),
+        ));
+    }
     Box::new(BooleanQuery::new(should))
+}
+
+/// One part of a split compound: exactly, in any text field, with the field boosts.
+fn part_query(stem: &str, f: &Fields) -> Box<dyn Query> {
+    let fields = TEXT_FIELDS.iter().zip(f.text).map(|((_, boost), field)| {
+        let q = TermQuery::new(
+            Term::from_field_text(field, stem),
+            IndexRecordOption::WithFreqs,
+        );
+        let boosted: Box<dyn Query> = Box::new(BoostQuery::new(Box::new(q), *boost));
+        (Occur::Should, boosted)
+    });
+    Box::new(BooleanQuery::new(fields.collect()))
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use crate::model::{FACET_KEYS, Hit, SearchRequest, SearchResponse, Sort};
 use crate::query::{self, QueryTerm};
 use crate::schema::{self, Fields};
 use crate::snippet::highlight;
+use crate::split;
 use std::collections::BTreeMap;
 use tantivy::collector::TopDocs;
 use tantivy::query::Query;
@@ -47,7 +48,8 @@ pub fn search_with(
         .reload_policy(tantivy::ReloadPolicy::Manual)
         .try_into()?;
     let searcher = reader.searcher();
-    let terms = query::analyze(&req.q, &req.lang);
+    let mut terms = query::analyze(&req.q, &req.lang);
+    split::split_compounds(&mut terms, &searcher, &f, &req.lang)?;
     let run = |all_terms: bool| {
         run(
             &searcher,

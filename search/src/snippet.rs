@@ -1,6 +1,7 @@
 //! Highlighting. Our own (not tantivy's SnippetGenerator) because it must mark what the
-//! query really matched: stems, the prefix being typed, one-typo variants and compound
-//! parts ("Beteiligung" marks "Bürgerbeteiligungsplattform").
+//! query really matched: stems, the prefix being typed, one-typo variants, compound
+//! parts ("Beteiligung" marks "Bürgerbeteiligungsplattform") and the parts of a split query
+//! word ("Dokumentenmanagement" marks "Dokumente").
 
 use crate::analysis::{Lang, Stem, words};
 use crate::query::QueryTerm;
@@ -35,10 +36,12 @@ fn matches(t: &QueryTerm, folded: &str, stem: &str, compounds: bool) -> bool {
     if t.stem.is_empty() {
         return false;
     }
+    let part_of = |s: &str| compounds && s.chars().count() >= 4 && folded.contains(s);
     stem == t.stem
         || (t.fuzzy() && within_one_edit(stem, &t.stem))
         || t.swapped.iter().any(|s| s == stem)
-        || (compounds && t.stem.chars().count() >= 4 && folded.contains(&t.stem))
+        || part_of(&t.stem)
+        || t.parts.iter().any(|p| p == stem || part_of(p))
 }
 
 /// Levenshtein distance ≤ 1 (with a transposition counting one, like the query).

@@ -199,6 +199,104 @@ fn finds_parts_the_corpus_never_uses_alone() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// A compound that no entry, or hardly one, holds as one word also finds the entries that
+/// say it in separate words (`allmende_search::split`), below the entries with the whole word;
+/// a part alone is not enough.
+#[test]
+fn a_rare_compound_finds_the_entries_with_its_parts() {
+    let docs = vec![
+        doc(
+            "ablage",
+            "de",
+            "Ablage",
+            "Dokumentenmanagement für Behörden",
+            "Akten digital führen.",
+            &["document-management"],
+            "stable",
+            "2026-01-01",
+        ),
+        doc(
+            "akten",
+            "de",
+            "Aktenplan",
+            "Dokumente ablegen und wiederfinden",
+            "Management der Abläufe im Amt.",
+            &["document-management"],
+            "stable",
+            "2026-01-01",
+        ),
+        doc(
+            "scanner",
+            "de",
+            "Scanner",
+            "Dokumente scannen",
+            "Bilder und Texte erfassen.",
+            &["document-management"],
+            "stable",
+            "2026-01-01",
+        ),
+        doc(
+            "sitzung",
+            "de",
+            "Sitzungsdienst",
+            "Informationssystem für den Rat",
+            "Vorlagen und Beschlüsse.",
+            &["council"],
+            "stable",
+            "2026-01-01",
+        ),
+        doc(
+            "ratgeber",
+            "de",
+            "Ratgeber",
+            "Rat und Hilfe für Bürger",
+            "Fragen und Antworten.",
+            &["help"],
+            "stable",
+            "2026-01-01",
+        ),
+    ];
+    let dir = tmp("split");
+    build_index(&docs, &dir).unwrap();
+    let de = open_index(&dir.join("de")).unwrap();
+    // Being typed (a prefix) or complete, the same entries in the same order.
+    for q in ["Dokumentenmanagement", "Dokumentenmanagement "] {
+        assert_eq!(slugs(&de, q, "de"), ["ablage", "akten"], "{q:?}");
+    }
+    assert_eq!(slugs(&de, "Ratsinformationssystem ", "de"), ["sitzung"]);
+    // With another word, every word must match as before.
+    assert_eq!(slugs(&de, "Dokumentenmanagement Abläufe ", "de"), ["akten"]);
+    // The parts are marked in the snippet.
+    let req = SearchRequest {
+        q: "Dokumentenmanagement ".into(),
+        lang: "de".into(),
+        ..Default::default()
+    };
+    let hits = search(&de, &req).unwrap().hits;
+    assert_eq!(
+        hits[1].snippet_html,
+        "<mark>Dokumente</mark> ablegen und wiederfinden"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+
+    // A compound many entries hold is not split: its parts would only add hits that say
+    // something else (and bytes to fetch in the browser).
+    let mut docs = docs;
+    for i in 0..allmende_search::split::RARE_BELOW {
+        let mut d = docs[0].clone();
+        d.slug = format!("ablage-{i}");
+        docs.push(d);
+    }
+    let dir = tmp("split-common");
+    build_index(&docs, &dir).unwrap();
+    let de = open_index(&dir.join("de")).unwrap();
+    let res = search(&de, &SearchRequest { limit: 100, ..req }).unwrap();
+    let got: Vec<&str> = res.hits.iter().map(|h| h.slug.as_str()).collect();
+    assert!(!got.contains(&"akten"), "{got:?}");
+    assert_eq!(res.total as u64, allmende_search::split::RARE_BELOW + 1);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 #[test]
 fn facets_count_alternatives_and_filter() {
     let dir = tmp("facets");

@@ -108,6 +108,19 @@ test("facets work by keyboard: Tab reaches a checkbox, Space toggles it", async 
   await page.context().close();
 });
 
+test("a compound no entry holds whole finds the entries that spell it apart", async () => {
+  // No demo entry says "Ratssitzung"; OpenSlides says "Räte" and "Sitzungen". The engine splits
+  // the word against the index's own terms (search/src/split.rs), in the browser as natively.
+  const page = await newPage(env.browser);
+  await page.goto(`${env.base}/de/search/?q=Ratssitzung`);
+  await answered(page, 1);
+  const h = await hits(page);
+  assert.ok(h.some((x) => x.href === "/de/software/openslides/"), `OpenSlides missing: ${h.map((x) => x.name)}`);
+  assert.match(await page.textContent("#search-count"), /^\d+ Treffer$/);
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
 test("an unmatched query says so", async () => {
   const page = await newPage(env.browser);
   await page.goto(`${env.base}/de/search/?q=qqqxxyyzz`);

@@ -2,10 +2,12 @@
 //! and by "Plattform". At index time we split compounds into known words (the corpus' own
 //! vocabulary and the built-in lexicon of `analysis::lexicon`, so a part need not stand
 //! alone in the catalogue) and index the parts (`Dictionary::index_parts`: no derivations
-//! such as "steuer|ung") and every run of adjacent parts next to the whole word. Queries
-//! need no dictionary: a query word is stemmed and meets the indexed part. Measured against
-//! character n-grams (see README): parts add few terms and keep each query to a handful of
-//! short posting lists.
+//! such as "steuer|ung") and every run of adjacent parts next to the whole word. A query
+//! word is stemmed and meets the indexed part. Measured against character n-grams (see
+//! README): parts add few terms and keep each query to a handful of short posting lists.
+//! The reverse — a query compound that the entries spell in separate words — is split on
+//! the query side by the same rules ([`split_with`]) against the index's own terms
+//! (`crate::split`).
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -13,7 +15,7 @@ use std::collections::{BTreeSet, HashMap};
 /// unrelated words.
 pub const MIN_PART: usize = 4;
 /// Words shorter than this are not split.
-const MIN_COMPOUND: usize = 8;
+pub const MIN_COMPOUND: usize = 8;
 /// German linking elements (Fugenelemente) allowed between parts, longest first.
 const LINKS: [&str; 7] = ["es", "en", "er", "ns", "s", "n", "e"];
 
@@ -50,11 +52,8 @@ impl Dictionary {
         if word.chars().count() < MIN_COMPOUND || !word.chars().all(char::is_alphabetic) {
             return Vec::new();
         }
-        let mut memo = HashMap::new();
         let mut out = BTreeSet::new();
-        if let Some(coarse) = self.segment(word, 0, &mut memo)
-            && coarse.len() > 1
-        {
+        if let Some(coarse) = split_with(word, MIN_PART, &mut |part| self.contains(part)) {
             // Long parts win the first split; parts that are compounds themselves are split
             // again ("burgerbeteiligung" → "burger", "beteiligung").
             let parts: Vec<(usize, usize)> = coarse
@@ -101,58 +100,88 @@ impl Dictionary {
         }
     }
 
-    /// Splits `word[start..]` into known parts (byte ranges, links excluded), preferring long
-    /// parts; `None` if impossible.
+    /// Splits `word[start..]` into words of the dictionary (see [`segment`]).
     fn segment(
         &self,
         word: &str,
         start: usize,
-        memo: &mut HashMap<usize, Option<Vec<(usize, usize)>>>,
-    ) -> Option<Vec<(usize, usize)>> {
-        if start == word.len() {
-            return Some(Vec::new());
-        }
-        if let Some(known) = memo.get(&start) {
-            return known.clone();
-        }
-        let mut found = None;
-        let ends: Vec<usize> = (start + 1..=word.len())
-            .rev()
-            .filter(|&e| word.is_char_boundary(e))
-            .collect();
-        'ends: for end in ends {
-            if word[start..end].chars().count() < MIN_PART {
-                break;
-            }
-            // The whole word is not a split of itself.
-            if start == 0 && end == word.len() {
-                continue;
-            }
-            if !self.contains(&word[start..end]) {
-                continue;
-            }
-            for link in std::iter::once("").chain(LINKS) {
-                if !word[end..].starts_with(link) {
-                    continue;
-                }
-                if let Some(rest) = self.segment(word, end + link.len(), memo) {
-                    let mut parts = vec![(start, end)];
-                    parts.extend(rest);
-                    found = Some(parts);
-                    break 'ends;
-                }
-            }
-        }
-        memo.insert(start, found.clone());
-        found
+        memo: &mut HashMap<usize, Option<Parts>>,
+    ) -> Option<Parts> {
+        segment(word, start, MIN_PART, memo, &mut |part| self.contains(part))
     }
+}
+
+/// Byte ranges of a word's parts, linking elements excluded.
+pub type Parts = Vec<(usize, usize)>;
+
+/// Splits a folded `word` into two or more parts of at least `min_part` letters that `known`
+/// accepts (byte ranges, linking elements excluded), preferring a long first part, like the
+/// index does (with [`MIN_PART`]); `None` when the word is shorter than a compound can be,
+/// holds a non-letter, or has no such split. The query side calls this with the index's own
+/// term dictionaries as `known` (see `crate::split`), so indexing and querying split by the
+/// same rules.
+pub fn split_with(
+    word: &str,
+    min_part: usize,
+    known: &mut dyn FnMut(&str) -> bool,
+) -> Option<Parts> {
+    if word.chars().count() < MIN_COMPOUND || !word.chars().all(char::is_alphabetic) {
+        return None;
+    }
+    segment(word, 0, min_part, &mut HashMap::new(), known).filter(|parts| parts.len() > 1)
+}
+
+/// Splits `word[start..]` into parts of at least `min_part` letters that `known` accepts,
+/// each followed by nothing or a linking element, preferring long parts; `None` if
+/// impossible. The whole word is not a split of itself.
+fn segment(
+    word: &str,
+    start: usize,
+    min_part: usize,
+    memo: &mut HashMap<usize, Option<Parts>>,
+    known: &mut dyn FnMut(&str) -> bool,
+) -> Option<Parts> {
+    if start == word.len() {
+        return Some(Vec::new());
+    }
+    if let Some(found) = memo.get(&start) {
+        return found.clone();
+    }
+    let mut found = None;
+    let ends: Vec<usize> = (start + 1..=word.len())
+        .rev()
+        .filter(|&e| word.is_char_boundary(e))
+        .collect();
+    'ends: for end in ends {
+        if word[start..end].chars().count() < min_part {
+            break;
+        }
+        if start == 0 && end == word.len() {
+            continue;
+        }
+        if !known(&word[start..end]) {
+            continue;
+        }
+        for link in std::iter::once("").chain(LINKS) {
+            if !word[end..].starts_with(link) {
+                continue;
+            }
+            if let Some(rest) = segment(word, end + link.len(), min_part, memo, known) {
+                let mut parts = vec![(start, end)];
+                parts.extend(rest);
+                found = Some(parts);
+                break 'ends;
+            }
+        }
+    }
+    memo.insert(start, found.clone());
+    found
 }
 
 /// Derivational and inflectional endings (folded). A word that is a known word plus one of
 /// these is no compound: "steuerung" is not "steuer" + "ung", "kostenlos" not "kosten" +
 /// "los", "regelmassig" not "regel" + "massig", "druckende" not "druck" + "ende". Without a complete split the splitter offers
 /// the longest known first part; the index drops it when the rest is such an ending.
-#[cfg(feature = "index")]
 const ENDINGS: &[&str] = &[
     "al",
     "ale",
@@ -288,7 +317,6 @@ const ENDINGS: &[&str] = &[
 /// Verb prefixes (folded, 3+ letters: shorter heads are never split off). "versicherung" is
 /// "ver" + "sicherung" and "beispiel" "bei" + "spiel" only in spelling: a word that is one of
 /// these plus a known word is a derivation, not a compound, and the known word is no part.
-#[cfg(feature = "index")]
 const PREFIXES: &[&str] = &[
     "auf", "aus", "bei", "dar", "durch", "ein", "emp", "ent", "fest", "fort", "gegen", "her",
     "heraus", "hin", "hinter", "miss", "mit", "nach", "uber", "unter", "ver", "vor", "voran",
@@ -300,18 +328,29 @@ impl Dictionary {
     /// The parts the index carries for a folded `word`: [`Dictionary::split`] without parts
     /// that only look like compound parts (a verb prefix, a known word behind a verb prefix,
     /// a known word before a derivational ending). Index time only; the browser's engine
-    /// never splits (it meets the indexed parts with the stemmed query word).
+    /// splits only query words, against the index's terms (`crate::split`).
     pub fn index_parts(&self, word: &str) -> Vec<String> {
         let mut parts = self.split(word);
-        parts.retain(|p| {
-            let before = word.strip_suffix(p.as_str());
-            let after = word.strip_prefix(p.as_str());
-            !(PREFIXES.contains(&p.as_str())
-                || before.is_some_and(|b| PREFIXES.contains(&b))
-                || after.is_some_and(|a| ENDINGS.contains(&a)))
-        });
+        parts.retain(|p| !derivation_part(word, p));
         parts
     }
+}
+
+/// Whether `part` of a folded `word` only looks like a compound part: a verb prefix, a word
+/// behind a verb prefix at the word's start ("ver|sicherung"), or a word before a
+/// derivational ending at its end ("kosten|los").
+pub fn derivation_part(word: &str, part: &str) -> bool {
+    let before = word.strip_suffix(part);
+    let after = word.strip_prefix(part);
+    PREFIXES.contains(&part)
+        || before.is_some_and(|b| PREFIXES.contains(&b))
+        || after.is_some_and(|a| ENDINGS.contains(&a))
+}
+
+/// Whether `part` is a derivational or inflectional ending ("heit", "lich"), never the last
+/// part of a compound.
+pub fn is_ending(part: &str) -> bool {
+    ENDINGS.contains(&part)
 }
 
 #[cfg(test)]

@@ -3,7 +3,8 @@
 //! "Bürgerbeteiligung", and then a reader's "Beteiligung" would find nothing. The lists
 //! are ours (no third-party word list), one folded word per line; see the header of
 //! `lexicon/de.txt` for what belongs in them. Compiled into the native indexer only
-//! (feature `index`): the browser never splits compounds.
+//! (feature `index`): the browser splits query words only against the index's own terms
+//! (`crate::split`).
 
 /// The German lexicon as committed.
 const DE: &str = include_str!("lexicon/de.txt");

@@ -4,7 +4,8 @@
 
 pub mod compound;
 pub mod fold;
-// Index time only: the browser's engine never splits compounds, so it carries no word list.
+// Index time only: the browser's engine splits query words against the index's own terms
+// (`crate::split`), so it carries no word list.
 #[cfg(feature = "index")]
 pub mod lexicon;
 
