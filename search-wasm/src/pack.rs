@@ -154,7 +154,7 @@ impl RecordingDirectory {
     pub fn pack_with(&self, prefix: &str, limits: &Limits) -> tantivy::Result<Packed> {
         let (card_files, card_blobs, eager_cards) = self.cards(prefix, limits)?;
         let eager_reads = self.eager_reads(limits)?;
-        let postings = self.posting_lists()?;
+        let records = self.records()?;
         let reads = self.reads.lock().unwrap_or_else(PoisonError::into_inner);
         let mut eager = Vec::new();
         let mut files = Vec::new();
@@ -171,14 +171,22 @@ impl RecordingDirectory {
                 blocks: Vec::new(),
             };
             if published {
-                let count = match postings.get(path) {
+                let postings = path.extension().is_some_and(|e| e == "idx");
+                let count = match records.get(path) {
                     // Fetched whole with the engine: one request.
-                    Some(_) if bytes.len() <= limits.postings => {
+                    Some(_) if postings && bytes.len() <= limits.postings => {
                         entry.starts = vec![0];
                         1
                     }
                     Some(lists) => {
-                        entry.starts = cut_starts(bytes.len(), lists, POSTINGS_BLOCK_TARGET);
+                        // Columns are read whole too: cut where they start, so the facet
+                        // columns' blocks hold no bytes of the sort columns.
+                        let target = if postings {
+                            POSTINGS_BLOCK_TARGET
+                        } else {
+                            BLOCK_SIZE
+                        };
+                        entry.starts = cut_starts(bytes.len(), lists, target);
                         entry.starts.len()
                     }
                     None => bytes.len().div_ceil(BLOCK_SIZE),
@@ -226,9 +234,11 @@ impl RecordingDirectory {
         })
     }
 
-    /// Where each posting list lies, per `.idx` file (sorted): read on a copy of this
-    /// directory, every term of every text field, as a query would read it.
-    fn posting_lists(&self) -> tantivy::Result<BTreeMap<PathBuf, Vec<Range<usize>>>> {
+    /// Where each record a query reads whole lies, per file (sorted): the posting lists of
+    /// the `.idx` files and the columns of the `.fast` files. Read on a copy of this
+    /// directory, every term of every text field and every facet and sort column, as a query
+    /// would read them.
+    fn records(&self) -> tantivy::Result<BTreeMap<PathBuf, Vec<Range<usize>>>> {
         let quiet = RecordingDirectory {
             files: self.files.clone(),
             reads: Arc::default(),
@@ -241,12 +251,20 @@ impl RecordingDirectory {
             .try_into()?;
         let searcher = reader.searcher();
         let mut inverted = Vec::new();
+        let mut columns = Vec::new();
         for segment in searcher.segment_readers() {
             for (name, _) in allmende_search::schema::TEXT_FIELDS {
                 inverted.push(segment.inverted_index(schema.get_field(name)?)?);
             }
+            let fast = segment.fast_fields();
+            for name in allmende_search::FACET_KEYS.iter().chain(&[
+                allmende_search::schema::NAME_SORT,
+                allmende_search::schema::UPDATED,
+            ]) {
+                columns.extend(fast.dynamic_column_handles(name)?);
+            }
         }
-        // Opening reads (dictionary indexes, footers) are no posting lists.
+        // Opening reads (dictionary indexes, footers, column headers) are no records.
         quiet
             .reads
             .lock()
@@ -258,10 +276,13 @@ impl RecordingDirectory {
                 inv.read_block_postings_from_terminfo(terms.value(), IndexRecordOption::Basic)?;
             }
         }
+        for column in &columns {
+            column.file_slice().read_bytes()?;
+        }
         let reads = quiet.reads.lock().unwrap_or_else(PoisonError::into_inner);
         Ok(reads
             .iter()
-            .filter(|(path, _)| path.extension().is_some_and(|e| e == "idx"))
+            .filter(|(path, _)| path.extension().is_some_and(|e| e == "idx" || e == "fast"))
             .map(|(path, ranges)| (path.clone(), merge_lists(ranges)))
             .collect())
     }

@@ -133,9 +133,20 @@ fn build_language(lang: &str, docs: &[&SearchDoc]) -> Result<(Files, LangStats),
     index
         .tokenizers()
         .register(&Lang::tokenizer_name(lang), MemoAnalyzer::new(lang, dict));
+    // Each document's place in name order (ties keep document order).
+    let mut by_name: Vec<(String, usize)> = docs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (name_key(&d.name, lang), i))
+        .collect();
+    by_name.sort_unstable();
+    let mut name_rank = vec![0u64; docs.len()];
+    for (rank, (_, i)) in by_name.into_iter().enumerate() {
+        name_rank[i] = rank as u64;
+    }
     // One thread: documents are written in the order given.
     let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 64_000_000)?;
-    for d in docs {
+    for (d, rank) in docs.iter().zip(name_rank) {
         let mut doc = TantivyDocument::new();
         doc.add_text(f.slug, &d.slug);
         doc.add_text(f.url, &d.url);
@@ -148,7 +159,7 @@ fn build_language(lang: &str, docs: &[&SearchDoc]) -> Result<(Files, LangStats),
             doc.add_text(f.text[2], feature);
         }
         doc.add_text(f.text[3], &d.long_description);
-        doc.add_text(f.name_sort, name_key(&d.name, lang));
+        doc.add_u64(f.name_sort, rank);
         doc.add_u64(f.updated, date_key(d.updated.as_deref()));
         let single = |s: &String| (!s.is_empty()).then(|| s.clone());
         let values: [Vec<String>; 8] = [

@@ -10,8 +10,11 @@ use tantivy::schema::{FAST, Field, IndexRecordOption, Schema, TextFieldIndexing,
 
 /// Sort columns. Their names start with `_`, which sorts before the facet keys, so the
 /// facet columns lie back to back in the fast-field file and the blocks a query fetches for
-/// its facet counts hold no bytes of the (large, rarely needed) sort columns.
-pub const NAME_SORT: &str = "_name_sort";
+/// its facet counts hold no bytes of the (large, rarely needed) sort columns. The name
+/// column holds each entry's rank in name order (computed when indexing), not the name: a
+/// number per entry is a third of the bytes of the sort keys with their dictionary, and
+/// both sorts then run on the same u64 code in the browser's engine.
+pub const NAME_SORT: &str = "_name_rank";
 pub const UPDATED: &str = "_updated";
 
 /// Facets a hit shows (see [`crate::cards::Card`]); also kept in the document store.
@@ -68,7 +71,7 @@ pub fn schema(code: &str) -> Schema {
         }
         b.add_text_field(name, opts);
     }
-    b.add_text_field(NAME_SORT, TextOptions::default().set_fast("raw"));
+    b.add_u64_field(NAME_SORT, FAST);
     b.add_u64_field(UPDATED, FAST);
     for key in FACET_KEYS {
         let mut opts = TextOptions::default().set_fast("raw");

@@ -111,7 +111,7 @@ fn run(
     let counts = req.counts;
     if by_name {
         let c = FacetCollector {
-            inner: top.order_by_string_fast_field(schema::NAME_SORT, Order::Asc),
+            inner: top.order_by_fast_field::<u64>(schema::NAME_SORT, Order::Asc),
             filters,
             cache,
             counts,
