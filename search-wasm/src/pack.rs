@@ -234,22 +234,28 @@ impl RecordingDirectory {
         })
     }
 
-    /// Where each record a query reads whole lies, per file (sorted): the posting lists of
-    /// the `.idx` files and the columns of the `.fast` files. Read on a copy of this
-    /// directory, every term of every text field and every facet and sort column, as a query
-    /// would read them.
-    fn records(&self) -> tantivy::Result<BTreeMap<PathBuf, Vec<Range<usize>>>> {
+    /// A searcher over a copy of this directory whose reads are noted apart (returned with
+    /// it), so what the packer reads for itself never becomes hot data.
+    fn quiet_searcher(&self) -> tantivy::Result<(RecordingDirectory, tantivy::Searcher)> {
         let quiet = RecordingDirectory {
             files: self.files.clone(),
             reads: Arc::default(),
         };
         let index = tantivy::Index::open(quiet.clone())?;
-        let schema = index.schema();
         let reader: tantivy::IndexReader = index
             .reader_builder()
             .reload_policy(tantivy::ReloadPolicy::Manual)
             .try_into()?;
-        let searcher = reader.searcher();
+        Ok((quiet, reader.searcher()))
+    }
+
+    /// Where each record a query reads whole lies, per file (sorted): the posting lists of
+    /// the `.idx` files and the columns of the `.fast` files. Read on a copy of this
+    /// directory, every term of every text field and every facet and sort column, as a query
+    /// would read them.
+    fn records(&self) -> tantivy::Result<BTreeMap<PathBuf, Vec<Range<usize>>>> {
+        let (quiet, searcher) = self.quiet_searcher()?;
+        let schema = searcher.schema().clone();
         let mut inverted = Vec::new();
         let mut columns = Vec::new();
         for segment in searcher.segment_readers() {
@@ -297,17 +303,8 @@ impl RecordingDirectory {
         &self,
         limits: &Limits,
     ) -> tantivy::Result<BTreeMap<PathBuf, Vec<Range<usize>>>> {
-        let quiet = RecordingDirectory {
-            files: self.files.clone(),
-            reads: Arc::default(),
-        };
-        let index = tantivy::Index::open(quiet.clone())?;
-        let schema = index.schema();
-        let reader: tantivy::IndexReader = index
-            .reader_builder()
-            .reload_policy(tantivy::ReloadPolicy::Manual)
-            .try_into()?;
-        let searcher = reader.searcher();
+        let (quiet, searcher) = self.quiet_searcher()?;
+        let schema = searcher.schema().clone();
         // Opening reads go to the root file already.
         quiet
             .reads
@@ -353,18 +350,9 @@ impl RecordingDirectory {
         prefix: &str,
         limits: &Limits,
     ) -> tantivy::Result<(CardFiles, BTreeMap<String, Vec<u8>>, Vec<EagerCards>)> {
-        let quiet = RecordingDirectory {
-            files: self.files.clone(),
-            reads: Arc::default(),
-        };
-        let index = tantivy::Index::open(quiet)?;
-        let fields = allmende_search::schema::fields(&index.schema())
+        let (_, searcher) = self.quiet_searcher()?;
+        let fields = allmende_search::schema::fields(searcher.schema())
             .map_err(|e| tantivy::TantivyError::SchemaError(e.to_string()))?;
-        let reader: tantivy::IndexReader = index
-            .reader_builder()
-            .reload_policy(tantivy::ReloadPolicy::Manual)
-            .try_into()?;
-        let searcher = reader.searcher();
         let mut cards = Vec::new();
         for (ord, segment) in searcher.segment_readers().iter().enumerate() {
             for doc in 0..segment.max_doc() {

@@ -252,15 +252,7 @@ fn a_small_index_needs_no_round_trip_after_its_eager_files() {
         "the postings in one block"
     );
     assert!(manifest.eager.contains(&[idx, 0]));
-    let mut filtered = SearchRequest {
-        q: "plattform".into(),
-        lang: "de".into(),
-        ..SearchRequest::default()
-    };
-    filtered
-        .filters
-        .insert("status".into(), vec!["stable".into()]);
-    for request in requests().into_iter().chain([filtered]) {
+    for request in requests().into_iter().chain([stable_plattform()]) {
         let engine = Engine::open(b.packed.root.clone(), "de").unwrap();
         let m = engine.directory().manifest().clone();
         let eager = m.eager.iter().map(|&[f, b]| Fetch::Block((f, b)));
@@ -273,6 +265,19 @@ fn a_small_index_needs_no_round_trip_after_its_eager_files() {
         assert_eq!(lazy, allmende_search::search(&b.native, &request).unwrap());
         assert_eq!(rounds, 0, "{request:?}");
     }
+}
+
+/// A query filtered by a facet (whose column it must read even without counts).
+fn stable_plattform() -> SearchRequest {
+    let mut filtered = SearchRequest {
+        q: "plattform".into(),
+        lang: "de".into(),
+        ..SearchRequest::default()
+    };
+    filtered
+        .filters
+        .insert("status".into(), vec!["stable".into()]);
+    filtered
 }
 
 /// The blocks of the fast-field file (facet and sort columns).
@@ -306,15 +311,7 @@ fn is_fast(engine: &Engine, id: Fetch) -> bool {
 #[test]
 fn hits_without_counts_need_no_facet_column_and_equal_the_counted_hits() {
     let b = build("nocounts");
-    let mut filtered = SearchRequest {
-        q: "plattform".into(),
-        lang: "de".into(),
-        ..SearchRequest::default()
-    };
-    filtered
-        .filters
-        .insert("status".into(), vec!["stable".into()]);
-    for request in requests().into_iter().chain([filtered]) {
+    for request in requests().into_iter().chain([stable_plattform()]) {
         let engine = Engine::open(b.packed.root.clone(), "de").unwrap();
         for [file, block] in engine.directory().manifest().eager.clone() {
             let id = Fetch::Block((file, block));
